@@ -1,0 +1,43 @@
+# The two commands of README.md: `make run` and `make test`. Only Python 3.11+ is needed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: setup run test lint worker beat check-deploy clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(PY) manage.py compile_catalogues
+	$(PY) manage.py migrate --noinput
+
+# Sets up and serves the demo portal on the embedded default (SQLite, eager Celery, console mail).
+run: export DEBUG ?= 1
+run: setup
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Sets up and runs the test suite. With DATABASE_URL/REDIS_URL set (as .ci/run does) the
+# PostgreSQL, Redis + worker and browser tests run too.
+test: $(STAMP)
+	$(PY) manage.py compile_catalogues
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .phones import validate_e164
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("The e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, email_confirmed=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: citizen, member of a legal entity, or utility staff. Logs in with e-mail."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(
+        _("mobile phone"), max_length=16, blank=True, validators=[validate_e164],
+        help_text=_("International format, e.g. +994501234567."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    email_confirmed = models.BooleanField(_("e-mail confirmed"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+tax_number_validator = RegexValidator(r"^\d{9,12}$", _("A tax number has 9 to 12 digits."))
+
+
+class Organization(models.Model):
+    """A legal entity whose members share a cabinet. Not tenant-owned: one company may be a
+    customer of several utilities; what it holds at each utility (contracts) is tenant-owned."""
+
+    tax_number = models.CharField(_("tax number"), max_length=12, unique=True, validators=[tax_number_validator])
+    name = models.CharField(_("name"), max_length=300)
+    legal_address = models.CharField(_("legal address"), max_length=300)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_code = models.CharField(_("bank code (BIC/MFO)"), max_length=20, blank=True)
+    bank_account = models.CharField(_("settlement account"), max_length=34, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="OrganizationMembership", related_name="organizations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        ACCOUNTANT = "accountant", _("Accountant")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ACCOUNTANT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization member")
+        verbose_name_plural = _("organization members")
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="org_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) — {self.organization}"

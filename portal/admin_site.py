@@ -1,0 +1,121 @@
+"""The staff admin: an OTP admin site (a TOTP or backup code is required) and the base class
+that keeps staff inside their tenant and branches."""
+
+from django.contrib import admin
+from django.contrib.admin.filters import RelatedOnlyFieldListFilter
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
+
+
+class PortalAdminSite(OTPAdminSite):
+    site_header = _("Abonent — staff")
+    site_title = _("Abonent staff")
+    index_title = _("Review and administration")
+
+
+def staff_scope(request):
+    """{tenant_id: set of branch ids, empty = all branches} for the staff user; cached per request."""
+    if not hasattr(request, "_staff_scope"):
+        from portal.models import StaffMembership
+
+        scope = {}
+        memberships = StaffMembership.objects.filter(user=request.user).prefetch_related("branches")
+        for membership in memberships:
+            scope[membership.tenant_id] = {branch.pk for branch in membership.branches.all()}
+        request._staff_scope = scope
+    return request._staff_scope
+
+
+def is_tenant_owned(model):
+    return any(f.name == "tenant" and f.is_relation for f in model._meta.get_fields())
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    """Base admin for tenant-owned models.
+
+    ``tenant_path`` is the lookup from the model to its tenant; ``branch_path`` (optional) the
+    lookup to its branch, for staff restricted to some branches. Superusers see every tenant.
+    """
+
+    tenant_path = "tenant"
+    branch_path = None
+
+    def scope_q(self, request):
+        if request.user.is_superuser:
+            return Q()
+        scope = staff_scope(request)
+        if not scope:
+            return Q(pk__in=[])
+        condition = Q(pk__in=[])
+        for tenant_id, branch_ids in scope.items():
+            part = Q(**{self.tenant_path: tenant_id})
+            if self.branch_path and branch_ids:
+                part &= Q(**{f"{self.branch_path}__in": branch_ids})
+            condition |= part
+        return condition
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(self.scope_q(request))
+
+    def get_list_filter(self, request):
+        # Related filters offer only values present in the scoped queryset, never other tenants'.
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                field = self.model._meta.get_field(item)
+                if field.is_relation:
+                    item = (item, RelatedOnlyFieldListFilter)
+            filters.append(item)
+        return filters
+
+    def _limit_related(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        tenant_ids = list(staff_scope(request))
+        from portal.models import Tenant
+
+        if queryset.model is Tenant:
+            return queryset.filter(pk__in=tenant_ids)
+        if is_tenant_owned(queryset.model):
+            return queryset.filter(tenant_id__in=tenant_ids)
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = self._limit_related(request, formfield.queryset)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = self._limit_related(request, formfield.queryset)
+        return formfield
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self.tenant_path == "tenant" and not request.user.is_superuser and len(staff_scope(request)) == 1:
+            exclude.append("tenant")
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        if self.tenant_path == "tenant" and not getattr(obj, "tenant_id", None):
+            scope = staff_scope(request)
+            if len(scope) == 1:
+                obj.tenant_id = next(iter(scope))
+        super().save_model(request, obj, form, change)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or (bool(staff_scope(request)) and super().has_module_permission(request))
+
+
+class TenantScopedInline(admin.TabularInline):
+    """Inline whose foreign-key choices stay inside the staff member's tenants."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset") and not request.user.is_superuser:
+            if is_tenant_owned(formfield.queryset.model):
+                formfield.queryset = formfield.queryset.filter(tenant_id__in=list(staff_scope(request)))
+        return formfield

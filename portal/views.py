@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required  # noqa: F401  (re-exported for apps)
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from portal.eservices import eservices_for
+from portal.middleware import LANGUAGE_SESSION_KEY
+from portal.models import Notification, Tenant
+
+
+def home(request):
+    """The shared portal lists the utilities; a tenant's home lists its e-services."""
+    if request.tenant is None:
+        tenants = Tenant.objects.filter(is_active=True)
+        return render(request, "portal/home.html", {"tenants": tenants})
+    return render(request, "portal/tenant_home.html", {"eservices": eservices_for(request.tenant)})
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: remembered in the session, the cookie and the user's profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    request.session[LANGUAGE_SESSION_KEY] = language
+    if request.user.is_authenticated and request.user.preferred_language != language:
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+    )
+    return response
+
+
+def dev_outbox(request):
+    """Development only: every message the portal has sent, so the demo can show them."""
+    if not settings.DEV_OUTBOX:
+        raise Http404
+    notifications = Notification.objects.select_related("tenant").order_by("-created_at")[:200]
+    return render(request, "portal/dev_outbox.html", {"notifications": notifications})
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,57 @@
+"""Factories shared by every app's tests. Apps add their own next to their tests."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from portal.models import Branch, StaffMembership, Tenant, Workflow
+
+PASSWORD = "correct-horse-battery"
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"utility{n}")
+    name = factory.Sequence(lambda n: f"Utility {n}")
+    country_code = "AZ"
+    default_language = "az"
+    timezone = "Asia/Baku"
+    currency = "AZN"
+    workflows = factory.LazyFunction(lambda: [w.value for w in Workflow])
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    tenant = factory.SubFactory(TenantFactory)
+    code = factory.Sequence(lambda n: f"B{n:03d}")
+    name = factory.Sequence(lambda n: f"Branch {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    email_confirmed = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+
+    tenant = factory.SubFactory(TenantFactory)
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    role = StaffMembership.Role.REVIEWER

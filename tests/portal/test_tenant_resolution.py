@@ -1,0 +1,51 @@
+import pytest
+from django.urls import reverse
+
+from portal.urls_helpers import tenant_reverse
+from tests.factories import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shared_portal_home_lists_the_tenants(client, tenant, other_tenant):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Azersu" in response.text and "Izhvodokanal" in response.text
+    assert 'href="/azersu/"' in response.text
+
+
+def test_tenant_is_resolved_from_the_first_path_segment_and_urls_keep_the_prefix(client, tenant):
+    response = client.get("/azersu/")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant == tenant
+    # reverse() inside the request produced prefixed URLs (the language switcher's action).
+    assert 'action="/azersu/i18n/setlang/"' in response.text
+
+
+def test_tenant_is_resolved_from_its_own_domain_without_a_prefix(client):
+    own = TenantFactory(slug="azerishiq", name="Azerishiq", domain="portal.azerishiq.test")
+    response = client.get("/", HTTP_HOST="portal.azerishiq.test")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant == own
+    assert 'action="/i18n/setlang/"' in response.text
+
+
+def test_unknown_tenant_is_404(client, tenant):
+    assert client.get("/no-such-utility/").status_code == 404
+
+
+def test_slug_without_trailing_slash_redirects(client, tenant):
+    response = client.get("/azersu")
+    assert response.status_code == 301
+    assert response["Location"] == "/azersu/"
+
+
+def test_reverse_outside_a_request_is_unprefixed_and_tenant_reverse_adds_the_prefix(tenant):
+    assert reverse("home") == "/"
+    assert tenant_reverse(tenant, "home") == "/azersu/"
+    assert tenant.absolute_url("home").endswith("/azersu/")
+
+
+def test_inactive_tenant_is_404(client):
+    TenantFactory(slug="closed", is_active=False)
+    assert client.get("/closed/").status_code == 404
