@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import TenantOwned
+from .tenancy import Tenant, TenantOwned
 
 
 class Notification(TenantOwned):
@@ -22,6 +22,8 @@ class Notification(TenantOwned):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # Empty for account messages (registration, password reset) sent from the shared portal.
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tenant"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=8)

@@ -1,0 +1,3 @@
+"""Admin registrations of the portal core, one module per area."""
+
+from . import tenancy  # noqa: F401

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_site import TenantScopedAdmin, staff_scope
+from portal.models import Branch, StaffMembership, Tenant
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "domain", "country_code", "default_language", "currency", "is_active"]
+    list_filter = ["country_code", "is_active"]
+    search_fields = ["name", "slug", "domain"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "domain", "is_active"]}),
+        (_("Region"), {"fields": ["country_code", "default_language", "timezone", "currency"]}),
+        (_("E-services"), {"fields": ["workflows"]}),
+        (_("Branding and contacts"), {"fields": ["logo", "brand_colour", "contact_phone", "contact_email", "address", "website"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=list(staff_scope(request)))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # Staff may edit their company's branding and contacts, not its identity.
+        if request.user.is_superuser:
+            return []
+        return ["slug", "domain", "is_active", "country_code", "workflows"]
+
+
+@admin.register(Branch)
+class BranchAdmin(TenantScopedAdmin):
+    list_display = ["name", "code", "tenant", "region", "short_legal_deadlines"]
+    list_filter = ["tenant", "short_legal_deadlines"]
+    search_fields = ["name", "code", "region"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(TenantScopedAdmin):
+    list_display = ["user", "tenant", "role"]
+    list_filter = ["tenant", "role"]
+    search_fields = ["user__email", "user__full_name"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["branches"]
