@@ -32,7 +32,9 @@ class Notification(TenantOwned):
     body = models.TextField(_("body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     attachments = models.JSONField(
-        _("attachments"), default=list, blank=True,
+        _("attachments"),
+        default=list,
+        blank=True,
         help_text=_("Names of files in private storage attached to an e-mail."),
     )
     related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)

@@ -32,13 +32,29 @@ class Tenant(models.Model):
     slug = models.SlugField(_("address name"), max_length=40, unique=True, validators=[slug_validator])
     name = models.CharField(_("name"), max_length=200)
     domain = models.CharField(
-        _("own domain"), max_length=253, unique=True, null=True, blank=True,
+        _("own domain"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Host name under which the tenant is served on its own, e.g. portal.azersu.az."),
     )
     country_code = models.CharField(_("country"), max_length=2, choices=Country.choices)
     default_language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Baku")
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. AZN."))
+    application_prefix = models.CharField(
+        _("application number prefix"),
+        max_length=6,
+        default="APP",
+        help_text=_("Application numbers read PREFIX-YEAR-NUMBER, e.g. AZS-2026-000123."),
+    )
+    subscriber_code_pattern = models.CharField(
+        _("subscriber code pattern"),
+        max_length=100,
+        blank=True,
+        help_text=_("Regular expression a subscriber code must match, e.g. ^\\d{15}$ (15 digits); empty: any."),
+    )
     workflows = models.JSONField(_("e-services offered"), default=list, blank=True)
     logo = models.ImageField(_("logo"), upload_to="tenants/logos/", blank=True)
     brand_colour = models.CharField(_("brand colour"), max_length=7, default="#0b5cab", validators=[colour_validator])
@@ -94,7 +110,8 @@ class Branch(TenantOwned):
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=120, blank=True)
     short_legal_deadlines = models.BooleanField(
-        _("shorter legal deadlines"), default=False,
+        _("shorter legal deadlines"),
+        default=False,
         # Gas meter removal rules: 5 working days instead of 10 for Baku, Sumgayit and Absheron.
         help_text=_("Regions such as Baku, Sumgayit and Absheron where the rules set shorter deadlines."),
     )
@@ -120,12 +137,16 @@ class StaffMembership(TenantOwned):
         INSPECTOR = "inspector", _("Inspector")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REVIEWER)
     branches = models.ManyToManyField(
-        Branch, blank=True, verbose_name=_("branches"),
+        Branch,
+        blank=True,
+        verbose_name=_("branches"),
         help_text=_("Leave empty to work with every branch of the tenant."),
     )
 

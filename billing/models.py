@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meters.models import private_storage
+from portal.models import Branch, TenantOwned
+
+
+class Service(models.TextChoices):
+    WATER = "water", _("Water supply")
+    WASTEWATER = "wastewater", _("Wastewater")
+    HOT_WATER = "hot_water", _("Hot water")
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Natural gas")
+
+
+class Tariff(TenantOwned):
+    """Prices of one service for one customer category, in force from valid_from to valid_to
+    (inclusive); the tariff in force on the reading date applies. Prices are tiered by blocks."""
+
+    class Category(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        LEGAL_ENTITY = "legal_entity", _("Legal entity")
+
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("service"), max_length=16, choices=Service.choices)
+    category = models.CharField(_("customer category"), max_length=16, choices=Category.choices)
+    branches = models.ManyToManyField(
+        Branch,
+        blank=True,
+        verbose_name=_("branches"),
+        help_text=_("Leave empty when the tariff applies in every branch (e.g. Baku has its own water price)."),
+    )
+    unit = models.CharField(_("unit"), max_length=12, default="m³")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default=0)
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
+    source = models.CharField(_("legal source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tenant", "service", "category", "-valid_from"]
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        indexes = [models.Index(fields=["tenant", "service", "category", "valid_from"], name="tariff_lookup")]
+
+    def __str__(self):
+        return self.name
+
+
+class TariffBlock(models.Model):
+    """A consumption block of a tiered tariff: units above the previous block's limit up to
+    ``up_to`` (None: no upper limit) cost ``price`` each."""
+
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="blocks")
+    up_to = models.DecimalField(_("up to (units)"), max_digits=12, decimal_places=3, null=True, blank=True)
+    price = models.DecimalField(_("price per unit"), max_digits=12, decimal_places=4)
+
+    class Meta:
+        ordering = ["tariff", models.F("up_to").asc(nulls_last=True)]
+        verbose_name = _("tariff block")
+        verbose_name_plural = _("tariff blocks")
+
+    def __str__(self):
+        return f"≤ {self.up_to}: {self.price}" if self.up_to is not None else f"> …: {self.price}"
+
+
+class Invoice(TenantOwned):
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=32)
+    account = models.ForeignKey("meters.SubscriberAccount", on_delete=models.PROTECT, related_name="invoices")
+    application = models.OneToOneField(
+        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("pay by"))
+    currency = models.CharField(_("currency"), max_length=3)
+    net_total = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2, default=0)
+    vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    payment_reference = models.CharField(_("payment reference"), max_length=40)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
+    language = models.CharField(_("language"), max_length=8)
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="invoices/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="invoice_number_unique")]
+        indexes = [models.Index(fields=["account", "-issued_on"], name="invoice_account_recent")]
+
+    def __str__(self):
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    service = models.CharField(_("service"), max_length=16, choices=Service.choices)
+    meter = models.ForeignKey("meters.Meter", null=True, blank=True, on_delete=models.PROTECT)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=12)
+    unit_price = models.DecimalField(_("price"), max_digits=12, decimal_places=4)
+    net_amount = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class Payment(TenantOwned):
+    account = models.ForeignKey("meters.SubscriberAccount", on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("method"), max_length=40, blank=True)
+    # The bank's or payment provider's id: importing the same payment twice books it once.
+    external_id = models.CharField(_("payment id"), max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="payment_external_id_unique")]
+        indexes = [models.Index(fields=["account", "-paid_on"], name="payment_account_recent")]
