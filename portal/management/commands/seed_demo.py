@@ -1,0 +1,58 @@
+"""``manage.py seed_demo``: the demo tenants, people and (as apps add them) their data.
+
+Idempotent: every seeder keys its rows on natural keys, so a second run changes nothing and
+prints the same logins. The portal core seeds first; then each app in DEMO_APPS that has a
+``demo`` module with ``seed(stdout)`` seeds its own data (and may return more logins).
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal import demo
+
+DEMO_APPS = ["accounts", "meters", "applications", "billing", "connections"]
+
+
+def app_demo_modules():
+    for label in DEMO_APPS:
+        if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
+            continue
+        yield label, import_module(f"{label}.demo")
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo tenants, staff, citizen and legal-entity user; print every login."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            logins = list(demo.seed(self.stdout))
+            for label, module in app_demo_modules():
+                logins += list(module.seed(self.stdout) or [])
+                self.stdout.write(f"{label}: demo data seeded")
+        self.print_logins(logins)
+
+    def print_logins(self, logins):
+        write = self.stdout.write
+        write("")
+        write(self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})"))
+        rows = [("role", "e-mail", "password", "tenant", "TOTP secret")]
+        rows += [
+            (login.role, login.email, login.password, login.tenant or "-", login.totp_secret or "-") for login in logins
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for index, row in enumerate(rows):
+            write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                write("  ".join("-" * width for width in widths))
+        write("")
+        write("Staff log in at /admin/ with the e-mail, the password and a 6-digit code from an authenticator")
+        write("app. Add the secret above to the app, or open one of these otpauth URLs as a QR code:")
+        for login in logins:
+            if login.otpauth_url:
+                write(f"  {login.email}: {login.otpauth_url}")
+        write("Tenants: " + "  ".join(f"{settings.SITE_URL}/{slug}/" for slug in demo.BRANCHES))
