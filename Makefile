@@ -14,6 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+	mkdir -p var  # the embedded SQLite database and the mail/SMS files live here
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
 
