@@ -7,6 +7,7 @@ service is switched on by its variable; README.md lists them all.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders that template with status 429 and the wait in whole minutes.
+AXES_LOCKOUT_CALLABLE = "accounts.views.auth.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 
@@ -191,7 +194,12 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=60 * 1024 * 1
 # --- E-mail and SMS ---------------------------------------------------------------------------
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    # django-environ reports missing parts as None/"" (which would clobber Django's defaults) and
+    # turns filemail:///var/mail into the relative "var/mail"; take the file path from the URL.
+    if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend") and urlparse(env("EMAIL_URL")).path:
+        _email["EMAIL_FILE_PATH"] = urlparse(env("EMAIL_URL")).path
+    vars().update({key: value for key, value in _email.items() if value not in (None, "")})
 else:
     EMAIL_BACKEND = "portal.email_backends.ConsoleAndFileBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Abonent <no-reply@abonent.local>")
@@ -229,6 +237,9 @@ CELERY_BEAT_SCHEDULE = {
 # A pending notification younger than this is left to its own on_commit publish.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Backoff between attempts: base, 2 x base, 4 x base, ... capped (30 s ... 1 h by default).
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -45,8 +45,24 @@ def dev_outbox(request):
     """Development only: every message the portal has sent, so the demo can show them."""
     if not settings.DEV_OUTBOX:
         raise Http404
-    notifications = Notification.objects.select_related("tenant").order_by("-created_at")[:200]
-    return render(request, "portal/dev_outbox.html", {"notifications": notifications})
+    notifications = Notification.objects.select_related("tenant").order_by("-created_at")
+    channel = request.GET.get("channel", "")
+    status = request.GET.get("status", "")
+    if channel in Notification.Channel.values:
+        notifications = notifications.filter(channel=channel)
+    if status in Notification.Status.values:
+        notifications = notifications.filter(status=status)
+    return render(
+        request,
+        "portal/dev_outbox.html",
+        {
+            "notifications": notifications[:200],
+            "channels": Notification.Channel.choices,
+            "statuses": Notification.Status.choices,
+            "channel": channel,
+            "status": status,
+        },
+    )
 
 
 def healthz(request):
