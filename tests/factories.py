@@ -55,3 +55,19 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     user = factory.SubFactory(UserFactory, is_staff=True)
     role = StaffMembership.Role.REVIEWER
+
+
+def login_verified_staff(client, user):
+    """Log ``client`` in as ``user`` with the admin's TOTP step passed (a confirmed device in the session).
+
+    django-otp's middleware marks ``request.user.is_verified()`` from the device id kept in the session.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,3 +1,3 @@
 """Admin registrations of the portal core, one module per area."""
 
-from . import notifications, tenancy  # noqa: F401
+from . import calendar, notifications, tenancy  # noqa: F401
