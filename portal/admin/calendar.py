@@ -85,13 +85,41 @@ class PreviewForm(TenantChoiceMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
+class CalendarDayForm(forms.ModelForm):
+    """Checks one correction per tenant and day even when the tenant field is hidden.
+
+    Django skips a unique constraint whose fields are not all on the form, so staff of one tenant
+    (whose form has no tenant field) would otherwise hit a database error on a duplicate day.
+    """
+
+    scope_tenant_id = None  # set by the admin for staff of exactly one tenant
+
+    def clean(self):
+        cleaned = super().clean()
+        if "tenant" not in self.fields:
+            tenant_id = self.instance.tenant_id or self.scope_tenant_id
+            day = cleaned.get("date")
+            duplicates = CalendarDay.objects.filter(tenant_id=tenant_id, date=day).exclude(pk=self.instance.pk)
+            if tenant_id and day and duplicates.exists():
+                self.add_error("date", _("There is already a correction on this day; change that one instead."))
+        return cleaned
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(TenantScopedAdmin):
+    form = CalendarDayForm
     list_display = ["date", "weekday", "kind", "name", "tenant"]
     list_filter = ["tenant", "kind", YearListFilter]
     search_fields = ["name"]
     list_select_related = ["tenant"]
     ordering = ["-date"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        scope = staff_scope(request)
+        if not request.user.is_superuser and len(scope) == 1:
+            form = type(form.__name__, (form,), {"scope_tenant_id": next(iter(scope))})
+        return form
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):

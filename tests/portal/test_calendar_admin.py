@@ -66,6 +66,21 @@ def test_corrections_are_filtered_by_year_and_kind(staff_client, tenant):
     assert "Old decree" not in page.text and "Worked Saturday" not in page.text
 
 
+def test_a_second_correction_on_the_same_day_is_refused_with_a_message(staff_client, tenant):
+    CalendarDay.objects.create(tenant=tenant, date=date(2026, 4, 15), kind="day_off", name="Elections")
+    add = reverse("admin:portal_calendarday_add")
+    response = staff_client.post(add, {"date": "2026-04-15", "kind": "working_day", "name": "Worked after all"})
+    assert response.status_code == 200
+    assert "There is already a correction on this day" in response.text
+    assert CalendarDay.objects.get().name == "Elections"
+
+
+def test_staff_add_a_day_off_for_their_tenant(staff_client, tenant):
+    add = reverse("admin:portal_calendarday_add")
+    staff_client.post(add, {"date": "2026-04-15", "kind": "day_off", "name": "Elections"})
+    assert CalendarDay.objects.get().tenant == tenant
+
+
 def test_transferring_a_day_off_saves_both_days(staff_client, tenant):
     response = staff_client.post(
         TRANSFER, {"from_date": "2026-06-20", "to_date": "2026-06-22", "reason": "Cabinet decision No. 100"}
