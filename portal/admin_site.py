@@ -99,6 +99,28 @@ class TenantScopedAdmin(admin.ModelAdmin):
             exclude.append("tenant")
         return exclude
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        scope = staff_scope(request)
+        if self.tenant_path != "tenant" or request.user.is_superuser or len(scope) != 1:
+            return form
+        tenant_id = next(iter(scope))
+
+        class TenantSetForm(form):
+            # The tenant field is hidden for single-tenant staff; set it before model validation
+            # and keep it in the checks, so "unique per tenant" is a form error, not a 500.
+            def _post_clean(self):
+                if not getattr(self.instance, "tenant_id", None):
+                    self.instance.tenant_id = tenant_id
+                super()._post_clean()
+
+            def _get_validation_exclusions(self):
+                exclusions = super()._get_validation_exclusions()
+                exclusions.discard("tenant")
+                return exclusions
+
+        return TenantSetForm
+
     def save_model(self, request, obj, form, change):
         if self.tenant_path == "tenant" and not getattr(obj, "tenant_id", None):
             scope = staff_scope(request)
