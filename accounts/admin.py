@@ -1,14 +1,35 @@
+"""Users and organizations are global (not tenant-owned), so only superusers manage them: staff
+of one utility must not browse another utility's citizens."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, User
+
+
+class SuperuserOnlyAdminMixin:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "phone", "is_staff", "email_confirmed", "is_active"]
+    # Also used by the staff-membership admin's user autocomplete.
     search_fields = ["email", "full_name", "phone"]
     list_filter = ["is_staff", "is_superuser", "is_active", "email_confirmed"]
     fieldsets = [
@@ -17,4 +38,34 @@ class UserAdmin(DjangoUserAdmin):
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "email_confirmed", "password1", "password2"]})
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class MembershipInline(SuperuserOnlyAdminMixin, admin.TabularInline):
+    model = OrganizationMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = ["joined_at"]
+
+
+class InvitationInline(SuperuserOnlyAdminMixin, admin.TabularInline):
+    model = OrganizationInvitation
+    extra = 0
+    fields = ["email", "role", "invited_by", "created_at", "accepted_at"]
+    readonly_fields = fields
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # invitations carry a secret link and are sent by the owner from the portal
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "tax_number", "legal_address", "created_at"]
+    search_fields = ["name", "tax_number"]
+    fields = ["tax_number", "name", "legal_address", "bank_name", "bank_code", "bank_account"]
+    inlines = [MembershipInline, InvitationInline]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -39,12 +41,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(
-        _("mobile phone"), max_length=16, blank=True, validators=[validate_e164],
+        _("mobile phone"),
+        max_length=16,
+        blank=True,
+        validators=[validate_e164],
         help_text=_("International format, e.g. +994501234567."),
     )
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
-    )
+    preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     email_confirmed = models.BooleanField(_("e-mail confirmed"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -114,3 +117,46 @@ class OrganizationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) — {self.organization}"
+
+
+class OrganizationInvitation(models.Model):
+    """An owner's invitation of a colleague, by e-mail, to join the organization with a role.
+
+    The token travels only in the e-mail; it is valid for ``VALID_DAYS`` and accepted once.
+    """
+
+    VALID_DAYS = 7
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=OrganizationMembership.Role.choices,
+        default=OrganizationMembership.Role.ACCOUNTANT,
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=self.VALID_DAYS)
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and not self.is_expired()

@@ -1,0 +1,215 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, OrganizationMembership, User
+from accounts.phones import normalize_phone
+from accounts.services.organizations import tax_number_taken_error
+from portal.models import Notification
+from portal.notifications import queue_notification
+
+PHONE_HELP = _("Optional. Mobile number for SMS about your applications, e.g. +994 50 123 45 67.")
+
+
+class PhoneFieldMixin:
+    """Normalises the phone to E.164, reading numbers without a country code as numbers of the
+    tenant's country."""
+
+    region = None
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return normalize_phone(value, self.region) if value else ""
+
+
+class RegistrationForm(PhoneFieldMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We will send a link to this address to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=32,
+        help_text=PHONE_HELP,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["preferred_language"].initial = get_language()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password2:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password2, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if email and password:
+            # Lower-cased so that "A@x" and "a@x" count as one username for django-axes' throttling.
+            self.user = authenticate(request=self.request, username=email.strip().lower(), password=password)
+            if self.user is None:
+                raise forms.ValidationError(_("The e-mail address or the password is wrong."), code="invalid_login")
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class AuthenticatorCodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        strip=True,
+        help_text=_("The 6-digit code your authenticator app shows now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class DisableTwoFactorForm(AuthenticatorCodeForm):
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is wrong."), code="password_incorrect")
+        return password
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the message sent through the notification outbox."""
+
+    def save(self, *, request, **kwargs):
+        self.request = request
+        with transaction.atomic():
+            super().save(request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        user = context["user"]
+        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        queue_notification(
+            tenant=getattr(self.request, "tenant", None),
+            channel=Notification.Channel.EMAIL,
+            recipient=to_email,
+            template="account_password_reset",
+            context={"user": user, "reset_url": self.request.build_absolute_uri(path)},
+            language=user.preferred_language or get_language(),
+            related=user,
+        )
+
+
+class ConfirmingSetPasswordForm(SetPasswordForm):
+    """Setting a password from a reset link proves the address too."""
+
+    def save(self, commit=True):
+        self.user.email_confirmed = True
+        return super().save(commit=commit)
+
+
+class ProfileForm(PhoneFieldMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "preferred_language"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {"phone": PHONE_HELP}
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["phone"].max_length = 32
+        self.fields["preferred_language"].required = True
+        self.fields["preferred_language"].choices = settings.LANGUAGES
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["tax_number", "name", "legal_address", "bank_name", "bank_code", "bank_account"]
+        help_texts = {"tax_number": _("VÖEN, STIR or INN: 9 to 12 digits.")}
+
+    def clean_tax_number(self):
+        tax_number = "".join(self.cleaned_data["tax_number"].split())
+        if Organization.objects.filter(tax_number=tax_number).exists():
+            raise tax_number_taken_error()
+        return tax_number
+
+    def validate_unique(self):
+        # The tax number's uniqueness is checked above with a message that tells what to do.
+        pass
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationMembership.Role.choices)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationMembership.Role.choices)

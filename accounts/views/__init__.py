@@ -1,0 +1,2 @@
+"""Views of the accounts app, one module per area: sign-up and login, profile and two-factor,
+organizations."""
