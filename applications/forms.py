@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class StatusCheckForm(forms.Form):
+    number = forms.CharField(
+        label=_("Application number"),
+        max_length=32,
+        help_text=_("As in the confirmation, e.g. AZS-2026-000123."),
+    )
+    subscriber_code = forms.CharField(label=_("Subscriber code"), max_length=32)
+
+    def clean_number(self):
+        # People copy numbers from e-mails with stray spaces or in lower case.
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+    def clean_subscriber_code(self):
+        return "".join(self.cleaned_data["subscriber_code"].split())
+
+
+class ReasonForm(forms.Form):
+    """The admin's intermediate page for transitions the applicant must get a reason for."""
+
+    reason = forms.CharField(
+        label=_("Reason shown to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Written in the e-mail to the applicant and on his application's page."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Write the reason."))
+        return reason
