@@ -16,6 +16,8 @@ class PortalAdminSite(OTPAdminSite):
 
 def staff_scope(request):
     """{tenant_id: set of branch ids, empty = all branches} for the staff user; cached per request."""
+    if not request.user.is_authenticated:
+        return {}  # the admin's login page builds the app list for the anonymous visitor too
     if not hasattr(request, "_staff_scope"):
         from portal.models import StaffMembership
 

@@ -41,7 +41,9 @@ def test_registration_creates_an_unconfirmed_user_and_queues_the_confirmation_em
     assert "leyla@example.com" in client.get(response["Location"]).text
 
 
-def test_the_confirmation_email_is_sent_through_the_outbox_after_commit(client, tenant, django_capture_on_commit_callbacks):
+def test_the_confirmation_email_is_sent_through_the_outbox_after_commit(
+    client, tenant, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/azersu/accounts/register/", FORM)
 

@@ -1,0 +1,100 @@
+"""The staff admin demands a TOTP code, and users and organizations are for superusers only."""
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import current_code, totp_device
+from tests.factories import PASSWORD, StaffMembershipFactory, UserFactory, login_verified_staff
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/"
+ADMIN_LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="root@abonent.example", is_staff=True, is_superuser=True)
+
+
+def admin_login(client, user, **otp):
+    return client.post(ADMIN_LOGIN, {"username": user.email, "password": PASSWORD, **otp})
+
+
+def test_the_admin_login_page_asks_for_the_otp_code(client):
+    response = client.get(ADMIN_LOGIN)
+
+    assert response.status_code == 200
+    assert 'name="otp_token"' in response.text
+
+
+def test_a_correct_password_without_a_code_does_not_open_the_admin(client, admin_user):
+    totp_device(admin_user)
+
+    response = admin_login(client, admin_user)
+
+    assert response.status_code == 200
+    assert client.get(ADMIN)["Location"].startswith("/admin/login/")
+
+
+def test_a_wrong_code_does_not_open_the_admin(client, admin_user):
+    device = totp_device(admin_user)
+    wrong = "000000" if current_code(device) != "000000" else "111111"
+
+    response = admin_login(client, admin_user, otp_device=device.persistent_id, otp_token=wrong)
+
+    assert response.status_code == 200
+    assert client.get(ADMIN)["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_a_device_cannot_enter_the_admin(client, admin_user):
+    response = admin_login(client, admin_user, otp_token="123456")
+
+    assert response.status_code == 200
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_the_password_and_a_valid_totp_code_open_the_admin(client, admin_user):
+    device = totp_device(admin_user)
+
+    response = admin_login(client, admin_user, otp_device=device.persistent_id, otp_token=current_code(device))
+
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_portal_session_without_the_second_factor_does_not_open_the_admin(client, admin_user):
+    client.force_login(admin_user)
+
+    assert client.get(ADMIN)["Location"].startswith("/admin/login/")
+
+
+def test_tenant_staff_cannot_see_users_or_organizations_in_the_admin(client):
+    staff = StaffMembershipFactory(user__email="clerk@azersu.example").user
+    login_verified_staff(client, staff)
+
+    index = client.get(ADMIN)
+    assert index.status_code == 200
+    assert reverse("admin:accounts_user_changelist") not in index.text
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_change", args=[staff.pk])).status_code == 403
+    assert client.get(reverse("admin:accounts_organization_changelist")).status_code == 403
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "portal", "model_name": "staffmembership", "field_name": "user", "term": "a"},
+    )
+    assert autocomplete.status_code == 403
+
+
+def test_superusers_manage_users_and_find_them_by_autocomplete(client, admin_user, user):
+    login_verified_staff(client, admin_user)
+
+    assert user.email in client.get(reverse("admin:accounts_user_changelist")).text
+    assert client.get(reverse("admin:accounts_organization_changelist")).status_code == 200
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "portal", "model_name": "staffmembership", "field_name": "user", "term": "citizen"},
+    )
+    assert autocomplete.status_code == 200
+    assert autocomplete.json()["results"][0]["id"] == str(user.pk)
