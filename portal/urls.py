@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),

@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import selectors, services
+from applications.forms import StatusCheckForm
+from portal.decorators import tenant_required
+
+# Wrong number/code pairs allowed per client address before the status check pauses; enough for
+# typos, far too few to guess someone's subscriber code.
+STATUS_CHECK_LIMIT = 10
+STATUS_CHECK_WINDOW = 10 * 60  # seconds
+
+
+@login_required
+@tenant_required()
+def my_list(request):
+    applications = selectors.applications_for(request.tenant, request.user)
+    return render(request, "applications/my_list.html", {"applications": applications})
+
+
+@login_required
+@tenant_required()
+def detail(request, number):
+    application = selectors.application_for_user_or_404(request.tenant, request.user, number)
+    # Each kind may show its own details (readings lines, the invoice); others get the default.
+    kind_template = select_template(
+        [f"applications/kinds/{application.kind.code}.html", "applications/kinds/default.html"]
+    )
+    context = {
+        "application": application,
+        "timeline": selectors.public_timeline(application),
+        "can_withdraw": services.can_withdraw(application, request.user),
+        "kind_template": kind_template,
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@require_POST
+@login_required
+@tenant_required()
+def withdraw(request, number):
+    application = selectors.application_for_user_or_404(request.tenant, request.user, number)
+    try:
+        services.withdraw(application=application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application %(number)s is withdrawn.") % {"number": application.number})
+    return redirect("applications:detail", number=application.number)
+
+
+def client_address(request):
+    # Behind a proxy, the proxy must pass the client's address as REMOTE_ADDR (see DESIGN: scaling).
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@tenant_required()
+def status_check(request):
+    """Anyone with the number and the subscriber code may see the status and its date, nothing else."""
+    throttle_key = f"applications:status-check:{client_address(request)}"
+    form = StatusCheckForm(request.POST or None)
+    result = None
+    throttled = (cache.get(throttle_key) or 0) >= STATUS_CHECK_LIMIT
+    if request.method == "POST" and not throttled and form.is_valid():
+        result = selectors.application_by_number_and_code(
+            request.tenant, form.cleaned_data["number"], form.cleaned_data["subscriber_code"]
+        )
+        if result is None:
+            cache.add(throttle_key, 0, timeout=STATUS_CHECK_WINDOW)
+            try:
+                cache.incr(throttle_key)
+            except ValueError:  # expired between add and incr
+                cache.set(throttle_key, 1, timeout=STATUS_CHECK_WINDOW)
+            # One message for every wrong pair: it must not tell which half was wrong.
+            form.add_error(None, _("We found no application with this number and subscriber code. Check both."))
+    context = {
+        "form": form,
+        "result": result,
+        "throttled": throttled and request.method == "POST",
+        "limit": STATUS_CHECK_LIMIT,
+        "window_minutes": STATUS_CHECK_WINDOW // 60,
+    }
+    return render(request, "applications/status_check.html", context, status=429 if context["throttled"] else 200)
