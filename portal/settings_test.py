@@ -20,3 +20,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 # keeps EMAIL_BACKEND/EMAIL_FILE_PATH from the environment.
 # SMS kept in memory (portal.sms.outbox), as pytest-django does for e-mail.
 SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.LocmemSmsBackend")
+# The integration tests give their worker a queue of its own, so that another worker on the same
+# Redis never takes their messages.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
