@@ -137,3 +137,21 @@ class Payment(TenantOwned):
         verbose_name_plural = _("payments")
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="payment_external_id_unique")]
         indexes = [models.Index(fields=["account", "-paid_on"], name="payment_account_recent")]
+
+
+class InvoiceSequence(TenantOwned):
+    """The last invoice number issued per tenant and year.
+
+    Locked (select_for_update) in the transaction that inserts the invoice, like the application
+    numbers: numbers stay gap-free and distinct under concurrent acceptances, and a rolled-back
+    acceptance rolls its increment back too.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="invoice_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.tenant_id}/{self.year}: {self.last_value}"

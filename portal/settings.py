@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # A pending notification younger than this is left to its own on_commit publish.
+    # Invoices whose PDF task was lost (broker down at acceptance) are rendered and e-mailed late.
+    "render-missing-invoice-pdfs": {
+        "task": "billing.tasks.render_missing_invoice_pdfs",
+        "schedule": env.int("INVOICE_PDF_SWEEP_SECONDS", default=120),
+    },
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Backoff between attempts: base, 2 x base, 4 x base, ... capped (30 s ... 1 h by default).

@@ -1,0 +1,65 @@
+"""Celery tasks of billing: thin, idempotent wrappers over billing.pdf and billing.services."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from billing.models import Invoice
+
+logger = logging.getLogger(__name__)
+
+# An invoice without a PDF this long after it was formed lost its own render task (broker down,
+# worker killed, rendering error): the sweep queues it again.
+SWEEP_GRACE = timedelta(minutes=1)
+SWEEP_BATCH = 200
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def render_invoice_pdf(self, invoice_id):
+    """Render the invoice PDF unless it exists, then queue the result e-mail unless queued.
+
+    The invoice row is locked for the whole run, so a retry racing the sweep renders once.
+    """
+    from billing.pdf import store_invoice_pdf
+    from billing.services import queue_invoice_ready
+
+    try:
+        with transaction.atomic():
+            invoice = (
+                Invoice.objects.select_for_update()
+                .select_related("tenant", "account", "account__branch", "application", "application__applicant")
+                .filter(pk=invoice_id)
+                .first()
+            )
+            if invoice is None:
+                return "missing"
+            if not invoice.pdf:
+                store_invoice_pdf(invoice)
+            queue_invoice_ready(invoice)
+    except Exception as error:
+        logger.exception("Rendering the PDF of invoice %s failed", invoice_id)
+        if self.request.is_eager:
+            # In-process (the embedded default) a retry would run at once inside the user's
+            # request; the beat sweep renders it later instead.
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    return "rendered"
+
+
+@shared_task
+def render_missing_invoice_pdfs():
+    """Beat task: queue rendering of every invoice still without a PDF a minute after forming."""
+    from billing.services import publish_render
+
+    ids = list(
+        Invoice.objects.filter(pdf="", created_at__lte=timezone.now() - SWEEP_GRACE)
+        .exclude(status=Invoice.Status.CANCELLED)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for invoice_id in ids:
+        publish_render(invoice_id)
+    return len(ids)
