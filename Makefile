@@ -14,7 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
-	mkdir -p var  # the embedded SQLite database and the mail/SMS files live here
+	mkdir -p var/static  # the embedded SQLite database, mail/SMS files and collected static files live here
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
 
@@ -27,6 +27,7 @@ run: setup
 # Sets up and runs the test suite. With DATABASE_URL/REDIS_URL set (as .ci/run does) the
 # PostgreSQL, Redis + worker and browser tests run too.
 test: $(STAMP)
+	mkdir -p var/static  # WhiteNoise warns on every request when STATIC_ROOT is missing
 	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,9 +1,12 @@
+import base64
+import re
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Organization, OrganizationMembership
@@ -102,3 +105,25 @@ def test_the_output_lists_every_login_with_the_demo_password():
     assert DEMO_PASSWORD in output
     legal = get_user_model().objects.get(email="legal@abonent.local")
     assert OrganizationMembership.objects.get(user=legal).role == OrganizationMembership.Role.OWNER
+
+
+def test_a_demo_staff_member_logs_in_to_the_admin_with_the_printed_secret_and_sees_his_branches(client):
+    output = seed_demo()
+    secret = re.search(r"staff@azersu\.abonent\.local: otpauth://\S+secret=([A-Z2-7]+)", output).group(1)
+    device = TOTPDevice.objects.get(user__email="staff@azersu.abonent.local")
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": "staff@azersu.abonent.local",
+            "password": DEMO_PASSWORD,
+            "otp_device": device.persistent_id,
+            "otp_token": f"{totp(base64.b32decode(secret)):06d}",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    branches = client.get("/admin/portal/branch/")
+    assert branches.status_code == 200
+    assert "Nəsimi rayon su təchizatı idarəsi" in branches.text
+    assert "Toshkent shahar elektr tarmoqlari" not in branches.text
