@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, OrganizationInvitation, OrganizationMembership
+from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, User
 from portal.models import Notification
 from portal.notifications import queue_notification
 
@@ -72,10 +72,16 @@ def invite_member(*, organization, invited_by, email, role, tenant, absolute_url
                 "accept_url": absolute_url(reverse("accounts:accept_invitation", kwargs={"token": invitation.token})),
                 "valid_days": OrganizationInvitation.VALID_DAYS,
             },
-            language=language,
+            language=_language_of_invitee(email, language),
             related=invitation,
         )
     return invitation
+
+
+def _language_of_invitee(email, fallback):
+    """An invitee who already has an account reads the invitation in his own language."""
+    invitee = User.objects.filter(email__iexact=email).exclude(preferred_language="").first()
+    return invitee.preferred_language if invitee else fallback
 
 
 def accept_invitation(*, token, user):
