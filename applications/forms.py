@@ -26,10 +26,4 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_("Written in the e-mail to the applicant and on his application's page."),
-    )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Write the reason."))
-        return reason
+    )  # a blank reason is refused: CharField strips spaces and the field is required
