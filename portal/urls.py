@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
+    path("my/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),

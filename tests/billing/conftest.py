@@ -100,3 +100,11 @@ def application(tenant, account, user):
         contact_email="aysel@example.com",
         number="AZS-2026-000001",
     )
+
+
+@pytest.fixture
+def user(user):
+    # Pages in English whatever catalogues ship, so tests can read the words on them.
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    return user

@@ -1,0 +1,97 @@
+"""Reads shared by the citizen's pages: who may see what, and the account page in few queries.
+
+The account page costs the same number of queries whatever the number of meters, readings,
+invoices or payments: meters come with their last accepted reading as subqueries, the chart's
+readings of all meters in one query, invoices and payments in one query each, the balance in two.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from accounts.models import OrganizationMembership
+from billing import charts
+from billing.models import Invoice, Payment
+from billing.services import account_balance, tenant_today
+from meters.models import Meter, Reading, SubscriberAccount
+from portal.models import StaffMembership
+
+# The account page lists this many of the latest invoices and payments; the rest are in the
+# billing history.
+RECENT_ROWS = 24
+
+
+def is_tenant_staff(user, tenant):
+    return user.is_superuser or StaffMembership.objects.for_tenant(tenant).filter(user=user).exists()
+
+
+def invoices_visible_to(user, tenant):
+    """Invoices of ``tenant`` that ``user`` may download: the applicant of the invoice's
+    application, users given access to the account, members of the account's organization, and
+    the tenant's staff. Conditions are subqueries, so there are no duplicate rows."""
+    invoices = Invoice.objects.for_tenant(tenant)
+    if is_tenant_staff(user, tenant):
+        return invoices
+    account_user = SubscriberAccount.users.through.objects.filter(
+        subscriberaccount_id=OuterRef("account_id"), user_id=user.pk
+    )
+    organization_member = OrganizationMembership.objects.filter(
+        organization_id=OuterRef("account__organization_id"), user_id=user.pk
+    )
+    return invoices.filter(Q(application__applicant=user) | Exists(account_user) | Exists(organization_member))
+
+
+def accounts_of(user, tenant):
+    """Subscriber accounts of ``tenant`` whose page ``user`` was given access to."""
+    return SubscriberAccount.objects.for_tenant(tenant).filter(users=user).select_related("branch")
+
+
+def meters_with_last_reading(account):
+    """The account's meters, each with ``last_value`` and ``last_date`` of its last accepted reading."""
+    last = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.ACCEPTED).order_by("-reading_date", "-pk")
+    return (
+        Meter.objects.filter(account=account)
+        .annotate(last_value=Subquery(last.values("value")[:1]), last_date=Subquery(last.values("reading_date")[:1]))
+        .order_by("kind", "serial_number")
+    )
+
+
+def chart_readings(account, since):
+    """(meter id, date, value) of every accepted reading of the account's meters since ``since``."""
+    return list(
+        Reading.objects.filter(meter__account=account, status=Reading.Status.ACCEPTED, reading_date__gte=since)
+        .order_by("meter_id", "reading_date", "pk")
+        .values_list("meter_id", "reading_date", "value")
+    )
+
+
+@dataclass
+class AccountPage:
+    account: SubscriberAccount
+    meters: list
+    balance: object
+    invoices: list
+    payments: list
+    charts: list
+
+    @property
+    def in_debt(self):
+        return self.balance < 0
+
+    @property
+    def balance_amount(self):
+        return abs(self.balance)
+
+
+def account_page(account):
+    today = tenant_today(account.tenant)
+    meters = list(meters_with_last_reading(account))
+    readings = chart_readings(account, charts.add_months(charts.window_start(today), -1))
+    return AccountPage(
+        account=account,
+        meters=meters,
+        balance=account_balance(account),
+        invoices=list(Invoice.objects.filter(account=account).order_by("-issued_on", "-pk")[:RECENT_ROWS]),
+        payments=list(Payment.objects.filter(account=account).order_by("-paid_on", "-pk")[:RECENT_ROWS]),
+        charts=charts.build_charts(meters, readings, today=today),
+    )

@@ -1,0 +1,94 @@
+"""Invoice download: the applicant, the account's users and organisation, and staff; 404 for anyone else."""
+
+import datetime
+
+import pytest
+
+from accounts.models import Organization, OrganizationMembership
+from billing import services, tasks
+from billing.services import form_invoice_for_application
+from tests.billing.conftest import book
+from tests.factories import StaffMembershipFactory, UserFactory
+
+
+@pytest.fixture
+def invoice(application, meter, water_tariffs, monkeypatch):
+    monkeypatch.setattr(services, "tenant_today", lambda tenant: datetime.date(2026, 10, 5))
+    book(meter, "100", datetime.date(2026, 9, 1))
+    reading = book(meter, "110", datetime.date(2026, 10, 1))
+    return form_invoice_for_application(application=application, booked_readings=[reading])
+
+
+@pytest.fixture
+def rendered(invoice):
+    tasks.render_invoice_pdf.apply(args=[invoice.pk])
+    invoice.refresh_from_db()
+    return invoice
+
+
+def url(invoice, slug="azersu"):
+    return f"/{slug}/my/invoices/{invoice.number}/"
+
+
+def test_the_applicant_downloads_the_pdf_as_an_attachment(client, user, rendered):
+    client.force_login(user)
+
+    response = client.get(url(rendered))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{rendered.number}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_member_of_the_accounts_organization_downloads_it(client, rendered):
+    member = UserFactory()
+    organization = Organization.objects.create(tax_number="1700123456", name="Baku Bakery", legal_address="Baku")
+    OrganizationMembership.objects.create(organization=organization, user=member)
+    rendered.account.organization = organization
+    rendered.account.save()
+    client.force_login(member)
+
+    assert client.get(url(rendered)).status_code == 200
+
+
+def test_staff_of_the_tenant_download_it(client, tenant, rendered):
+    staff = StaffMembershipFactory(tenant=tenant).user
+    client.force_login(staff)
+
+    assert client.get(url(rendered)).status_code == 200
+
+
+def test_another_user_gets_404(client, other_user, rendered):
+    client.force_login(other_user)
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_staff_of_another_tenant_get_404(client, other_tenant, rendered):
+    client.force_login(StaffMembershipFactory(tenant=other_tenant).user)
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_the_owner_gets_404_under_another_tenants_address(client, user, other_tenant, rendered):
+    client.force_login(user)
+
+    assert client.get(url(rendered, slug=other_tenant.slug)).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, rendered):
+    response = client.get(url(rendered))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_invoice_not_rendered_yet_shows_a_being_prepared_page(client, user, invoice):
+    client.force_login(user)
+
+    response = client.get(url(invoice))
+
+    assert response.status_code == 200
+    assert "being prepared" in response.content.decode()
