@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("my/", include("billing.urls")),
+    path("readings/", include("meters.urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),

@@ -1,0 +1,273 @@
+"""W1: a citizen enters his subscriber code, the readings of his meters, and gets a number."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application
+from meters.models import SubmittedReading
+from portal.models import Notification
+from portal.urls_helpers import tenant_reverse
+from tests.meters.helpers import YESTERDAY, account_with_history, form_data, jpeg_upload, line_data
+from tests.w1_factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(tenant, branch):
+    return account_with_history(tenant, branch)
+
+
+@pytest.fixture
+def citizen(client, user):
+    user.preferred_language = "en"  # English messages and number formats
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def start(client, tenant, code):
+    return client.post(tenant_reverse(tenant, "meters:submit_readings"), {"code": code})
+
+
+def form_url(tenant):
+    return tenant_reverse(tenant, "meters:submit_readings_form")
+
+
+def open_form(client, tenant, account):
+    response = start(client, tenant, account.code)
+    assert response.status_code == 302
+    assert response["Location"] == form_url(tenant)
+
+
+def submit(client, tenant, *lines, **kwargs):
+    return client.post(form_url(tenant), form_data(*lines, **kwargs))
+
+
+def test_unknown_code_is_refused_with_a_clear_message_and_no_next_step(citizen, tenant, account):
+    response = start(citizen, tenant, "9999999")
+    assert response.status_code == 200
+    assert "There is no subscriber with this code" in response.content.decode()
+    assert citizen.get(form_url(tenant))["Location"] == tenant_reverse(tenant, "meters:submit_readings")
+
+
+def test_empty_code_asks_for_the_code(citizen, tenant, account):
+    response = start(citizen, tenant, "  ")
+    assert "Enter your subscriber code." in response.content.decode()
+
+
+def test_code_not_matching_the_tenant_pattern_is_unknown(citizen, tenant, account):
+    tenant.subscriber_code_pattern = r"^\d{15}$"
+    tenant.save()
+    response = start(citizen, tenant, account.code)
+    assert "There is no subscriber with this code" in response.content.decode()
+
+
+def test_code_of_another_tenant_is_unknown(citizen, tenant, other_tenant, account):
+    foreign = SubscriberAccountFactory(tenant=other_tenant, code="7777777")
+    response = start(citizen, tenant, foreign.code)
+    assert "There is no subscriber with this code" in response.content.decode()
+
+
+def test_form_shows_holder_address_last_reading_and_range(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = citizen.get(form_url(tenant)).content.decode()
+    assert account.holder_name in page
+    assert account.address in page
+    assert "200.000" in page  # last accepted reading
+    assert "230.000" in page  # 200 + 1/3 m³ a day × 30 days × 3
+    assert 'name="idempotency_key"' in page
+
+
+def test_valid_readings_register_an_application_and_email_the_number(citizen, tenant, account, user):
+    open_form(citizen, tenant, account)
+    response = submit(citizen, tenant, line_data(value="212.5"))
+    application = Application.objects.get()
+    done_url = tenant_reverse(tenant, "meters:submission_done", kwargs={"number": application.number})
+    assert response["Location"] == done_url
+    page = citizen.get(response["Location"]).content.decode()
+    assert "Your application is registered." in page
+    assert "Thank you for using our service." in page
+    assert application.number in page
+    line = application.reading_lines.get()
+    assert (line.value, line.previous_value, line.flags) == (Decimal("212.5"), Decimal("200"), [])
+    assert application.branch == account.branch and application.account == account
+    mail = Notification.objects.get(template="readings_registered")
+    assert mail.recipient == "citizen@example.com"
+    assert application.number in mail.body and "Your application is registered." in mail.body
+
+
+def test_reading_below_the_last_is_refused_with_a_clear_message(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    response = submit(citizen, tenant, line_data(value="199.999"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The reading cannot be below the last accepted one" in page
+    # In the summary at the top as well as next to the field.
+    assert page.count("The reading cannot be below the last accepted one") == 2
+    assert not Application.objects.exists()
+
+
+def test_reading_equal_to_the_last_is_zero_use_and_accepted(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    assert submit(citizen, tenant, line_data(value="200")).status_code == 302
+    assert SubmittedReading.objects.get().value == Decimal("200")
+
+
+def test_a_replacement_meter_starts_from_its_initial_reading(citizen, tenant, account):
+    old = account.meters.get()
+    old.status = old.Status.REPLACED
+    old.save()
+    MeterFactory(
+        account=account,
+        serial_number="NEW-1",
+        replaces=old,
+        initial_reading=Decimal("0"),
+        installed_on=YESTERDAY - datetime.timedelta(days=5),
+    )
+    open_form(citizen, tenant, account)
+    assert submit(citizen, tenant, line_data(serial=" new-1", value="3", seal="")).status_code == 302
+    assert SubmittedReading.objects.get().meter.serial_number == "NEW-1"
+
+
+def test_the_old_meter_of_a_replacement_is_refused_clearly(citizen, tenant, account):
+    old = account.meters.get()
+    old.status = old.Status.REPLACED
+    old.save()
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(value="210")).content.decode()
+    assert "This meter has been removed or replaced" in page
+
+
+def test_reading_date_in_the_future_is_refused(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    page = submit(citizen, tenant, line_data(reading_date=tomorrow)).content.decode()
+    assert "The reading date cannot be in the future." in page
+    assert not Application.objects.exists()
+
+
+def test_reading_date_before_the_last_accepted_reading_is_refused(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(reading_date=YESTERDAY - datetime.timedelta(days=40))).content.decode()
+    assert "The reading date cannot be before the last accepted reading" in page
+
+
+def test_factory_number_of_another_account_is_refused(citizen, tenant, branch, account):
+    other = account_with_history(tenant, branch, code="7654321")
+    other.meters.update(serial_number="FOREIGN-1")
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(serial="FOREIGN-1")).content.decode()
+    assert "This account has no meter with this factory number" in page
+
+
+def test_factory_number_is_matched_without_case_and_spaces(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    assert submit(citizen, tenant, line_data(serial=" sn-00 00 ")).status_code == 302
+
+
+def test_the_same_meter_twice_is_refused(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(0), line_data(1, value="220")).content.decode()
+    assert "is entered twice" in page
+
+
+def test_an_empty_form_asks_for_at_least_one_line(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, {}).content.decode()
+    assert "This field is required." in page
+    assert not Application.objects.exists()
+
+
+def test_a_seal_number_that_differs_is_flagged_for_staff_not_refused(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    assert submit(citizen, tenant, line_data(seal="PL9999")).status_code == 302
+    assert SubmittedReading.objects.get().flags == [SubmittedReading.Flag.SEAL_DIFFERS]
+
+
+def test_implausible_reading_without_confirmation_shows_the_range(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(value="900")).content.decode()
+    assert "the expected range is 200.000 – 229.000" in page
+    assert not Application.objects.exists()
+
+
+def test_implausible_reading_confirmed_without_photo_asks_for_the_photo(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    page = submit(citizen, tenant, line_data(value="900", confirmed=True)).content.decode()
+    assert "Attach a photo of the meter to confirm an unusual reading." in page
+
+
+def test_implausible_reading_confirmed_with_photo_goes_to_staff_flagged(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    data = form_data(line_data(value="900", confirmed=True))
+    data["lines-0-photo"] = jpeg_upload()
+    assert citizen.post(form_url(tenant), data).status_code == 302
+    line = SubmittedReading.objects.get()
+    assert line.flags == [SubmittedReading.Flag.IMPLAUSIBLE_JUMP, SubmittedReading.Flag.CONFIRMED_BY_CITIZEN]
+    assert line.photo.name.endswith(".jpg") and "meter" not in line.photo.name
+
+
+def test_posting_the_same_form_twice_creates_one_application(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    data = form_data(line_data(), key="5f0c1d7e9a2b4c3d8e6f7a1b2c3d4e5f")
+    first = citizen.post(form_url(tenant), data)
+    # The session forgot the account after the first submission; the key still finds the application.
+    second = citizen.post(form_url(tenant), data)
+    open_form(citizen, tenant, account)
+    third = citizen.post(form_url(tenant), data)
+    assert Application.objects.count() == 1
+    assert first["Location"] == third["Location"]
+    assert second.status_code == 302
+    assert Notification.objects.filter(template="readings_registered").count() == 1
+
+
+def test_add_another_meter_without_javascript_keeps_the_values(citizen, tenant, branch):
+    account = account_with_history(tenant, branch, meters=2)
+    open_form(citizen, tenant, account)
+    data = form_data(line_data(value="213.4"), key="0123456789abcdef0123456789abcdef")
+    data["add_line"] = "1"
+    page = citizen.post(form_url(tenant), data).content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="2"' in page
+    assert 'value="213.4"' in page
+    assert 'name="lines-1-serial_number"' in page
+    assert "0123456789abcdef0123456789abcdef" in page
+    assert "There is a problem" not in page
+    assert not Application.objects.exists()
+
+
+def test_two_meters_in_one_application(citizen, tenant, branch):
+    account = account_with_history(tenant, branch, meters=2)
+    open_form(citizen, tenant, account)
+    assert submit(citizen, tenant, line_data(0), line_data(1, serial="SN-0001", seal="PL0001")).status_code == 302
+    assert Application.objects.get().reading_lines.count() == 2
+
+
+def queries_on_form_page(client, tenant, account):
+    open_form(client, tenant, account)
+    client.get(form_url(tenant))  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(form_url(tenant))
+    return len(queries), response.content.decode().count("<tr>")
+
+
+def test_form_page_query_count_does_not_grow_with_meters(citizen, tenant, branch, django_assert_max_num_queries):
+    one = account_with_history(tenant, branch, meters=1, readings=3, code="1000001")
+    twenty = account_with_history(tenant, branch, meters=20, readings=3, code="1000020")
+    count_one, rows_one = queries_on_form_page(citizen, tenant, one)
+    count_twenty, rows_twenty = queries_on_form_page(citizen, tenant, twenty)
+    assert (rows_one, rows_twenty) == (2, 21)  # header + one row per meter
+    assert count_one == count_twenty
+    with django_assert_max_num_queries(count_one):
+        citizen.get(form_url(tenant))
+
+
+def test_meter_of_another_tenant_never_shows(citizen, tenant, other_tenant, account):
+    foreign_meter = MeterFactory(account=SubscriberAccountFactory(tenant=other_tenant), serial_number="SN-0000X")
+    ReadingFactory(meter=foreign_meter)
+    open_form(citizen, tenant, account)
+    assert "SN-0000X" not in citizen.get(form_url(tenant)).content.decode()
