@@ -98,3 +98,12 @@ def test_superusers_manage_users_and_find_them_by_autocomplete(client, admin_use
     )
     assert autocomplete.status_code == 200
     assert autocomplete.json()["results"][0]["id"] == str(user.pk)
+
+
+def test_failed_admin_logins_lock_that_account_from_that_address(client, admin_user, settings):
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        username = "ROOT@abonent.example" if index % 2 else "root@abonent.example"
+        response = client.post(ADMIN_LOGIN, {"username": username, "password": "guess"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text

@@ -97,6 +97,22 @@ def test_repeated_failures_lock_that_username_from_that_ip_only(client, user):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_failures_with_another_spelling_of_the_address_count_for_the_same_account(client, user):
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        email = "citizen@example.com" if index % 2 else "Citizen@EXAMPLE.com"
+        response = log_in(client, email=email, password="guess")
+
+    assert response.status_code == 429
+
+
+def test_failures_for_one_account_do_not_lock_another_from_the_same_address(client, user, other_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, password="guess")
+
+    assert log_in(client, email=other_user.email).status_code == 302
+    assert client.session["_auth_user_id"] == str(other_user.pk)
+
+
 def test_the_lockout_page_is_in_the_visitors_language(client, user):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     for _ in range(settings.AXES_FAILURE_LIMIT):
