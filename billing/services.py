@@ -343,3 +343,12 @@ def queue_invoice_ready(invoice):
         related=invoice,
         attachments=[invoice.pdf.name],
     )
+
+
+def rerender_invoice_pdf(*, invoice):
+    """Drop the stored PDF (e.g. after fixing the tenant's branding) and render it again after
+    commit. The result e-mail is not sent twice: it was queued with the first PDF."""
+    if invoice.pdf:
+        invoice.pdf.delete(save=False)
+    Invoice.objects.filter(pk=invoice.pk).update(pdf="")
+    transaction.on_commit(lambda: publish_render(invoice.pk))
