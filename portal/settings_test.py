@@ -23,3 +23,4 @@ SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.LocmemSmsBackend")
 # The integration tests give their worker a queue of its own, so that another worker on the same
 # Redis never takes their messages.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+LANGUAGE_CODE = "en"  # tests read the source strings unless they switch language on purpose

@@ -5,12 +5,12 @@ from tests.factories import BranchFactory, TenantFactory, UserFactory
 
 @pytest.fixture
 def tenant(db):
-    return TenantFactory(slug="azersu", name="Azersu", country_code="AZ", default_language="az")
+    return TenantFactory(slug="azersu", name="Azersu", country_code="AZ", default_language="en")
 
 
 @pytest.fixture
 def other_tenant(db):
-    return TenantFactory(slug="izhvodokanal", name="Izhvodokanal", country_code="RU", default_language="ru",
+    return TenantFactory(slug="izhvodokanal", name="Izhvodokanal", country_code="RU", default_language="en",
                          timezone="Europe/Samara", currency="RUB")
 
 

@@ -16,7 +16,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"utility{n}")
     name = factory.Sequence(lambda n: f"Utility {n}")
     country_code = "AZ"
-    default_language = "az"
+    default_language = "en"
     timezone = "Asia/Baku"
     currency = "AZN"
     workflows = factory.LazyFunction(lambda: [w.value for w in Workflow])
