@@ -219,7 +219,10 @@ DEV_OUTBOX = env.bool("DEV_OUTBOX", default=DEBUG)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# The embedded default: no broker, tasks run in-process (a notification is sent when its
+# transaction commits). The in-memory transport only keeps kombu from looking for AMQP on localhost.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -236,13 +239,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_pending_notifications",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
-}
-# A pending notification younger than this is left to its own on_commit publish.
     # Invoices whose PDF task was lost (broker down at acceptance) are rendered and e-mailed late.
     "render-missing-invoice-pdfs": {
         "task": "billing.tasks.render_missing_invoice_pdfs",
         "schedule": env.int("INVOICE_PDF_SWEEP_SECONDS", default=120),
     },
+}
+# A pending notification younger than this is left to its own on_commit publish.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Backoff between attempts: base, 2 x base, 4 x base, ... capped (30 s ... 1 h by default).
