@@ -21,7 +21,7 @@ from portal.workdays import calendar_for, transfer_day_off
 DATA_GAPS_NOTE = _(
     "Public holidays come from the holidays data for the tenant's country. That data has Azerbaijan's "
     "decreed swaps of working days and days off only up to 2025, and Russia's transfers are published "
-    "year by year: enter each new decree here (\u201cTransfer a day off\u201d) and check the year's "
+    "year by year: enter each new decree here (“Transfer a day off”) and check the year's "
     "calendar preview when the government publishes it."
 )
 
