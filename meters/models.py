@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application
 from portal.models import Branch, TenantOwned
 
 
@@ -219,3 +220,12 @@ class InspectedReading(models.Model):
 
     def __str__(self):
         return f"{self.meter_id}: {self.value}"
+
+
+class ReadingsApplication(Application):
+    """W1 applications as staff review them: the admin shows each line against the database."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("readings application")
+        verbose_name_plural = _("readings applications")
