@@ -118,3 +118,27 @@ def test_the_fetcher_serves_our_static_css():
 def test_the_fetcher_refuses_everything_but_our_static_files(url):
     with pytest.raises(ValueError):
         StaticOnlyFetcher().fetch(url)
+
+
+def test_the_tenants_logo_is_drawn_on_the_invoice(invoice, tenant):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#0067b1").save(buffer, "PNG")
+    tenant.logo.save("logo.png", ContentFile(buffer.getvalue()))
+    try:
+        tasks.render_invoice_pdf.apply(args=[invoice.pk])
+        invoice.refresh_from_db()
+        with invoice.pdf.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        assert len(reader.pages[0].images) == 1
+    finally:
+        tenant.logo.delete(save=False)
+
+
+def test_the_fetcher_serves_only_the_listed_logo_from_media():
+    fetcher = StaticOnlyFetcher(allowed_media=["tenants/logos/azersu.png"])
+
+    with pytest.raises(ValueError):
+        fetcher.fetch(BASE_URL + "media/tenants/logos/other-tenant.png")
