@@ -133,7 +133,9 @@ def token_links(world):
 
     owner_uid = urlsafe_base64_encode(force_bytes(world.unconfirmed.pk))
     return Cases(
-        control=Probe(None, None, {"uidb64": owner_uid, "token": email_confirmation_token.make_token(world.unconfirmed)}),
+        control=Probe(
+            None, None, {"uidb64": owner_uid, "token": email_confirmation_token.make_token(world.unconfirmed)}
+        ),
         # Someone else's uid with a token made for another account (or made up) is refused.
         foreign=[
             Probe(None, None, {"uidb64": owner_uid, "token": default_token_generator.make_token(world.intruder)}),

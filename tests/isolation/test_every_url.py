@@ -18,10 +18,19 @@ PARAMETERLESS = [route for route in ROUTES if not route.has_params]
 
 # Pages anyone may open without logging in.
 PUBLIC = {
-    "home", "healthz", "set_language", "dev_outbox",
-    "accounts:login", "accounts:register", "accounts:register_done", "accounts:resend_confirmation",
-    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_complete",
-    "accounts:login_verify", "applications:status_check",
+    "home",
+    "healthz",
+    "set_language",
+    "dev_outbox",
+    "accounts:login",
+    "accounts:register",
+    "accounts:register_done",
+    "accounts:resend_confirmation",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "accounts:login_verify",
+    "applications:status_check",
 }
 
 

@@ -37,7 +37,10 @@ class World:
         from tests.w1_factories import ApplicationFactory
 
         return ApplicationFactory(
-            tenant=self.tenant_a, applicant=self.owner, account=self.account, number="TNA-2026-424242",
+            tenant=self.tenant_a,
+            applicant=self.owner,
+            account=self.account,
+            number="TNA-2026-424242",
             kind__code="meter_readings",
         )
 
@@ -51,8 +54,12 @@ class World:
         from meters.models import SubmittedReading
 
         line = SubmittedReading(
-            tenant=self.tenant_a, application=self.application, meter=self.meter,
-            entered_serial=self.meter.serial_number, value=Decimal("123.000"), reading_date=datetime.date(2026, 11, 1),
+            tenant=self.tenant_a,
+            application=self.application,
+            meter=self.meter,
+            entered_serial=self.meter.serial_number,
+            value=Decimal("123.000"),
+            reading_date=datetime.date(2026, 11, 1),
         )
         line.photo.save("isolation.pdf", ContentFile(b"%PDF-1.4 isolation"), save=False)
         line.save()
@@ -65,10 +72,17 @@ class World:
         from billing.models import Invoice
 
         return Invoice.objects.create(
-            tenant=self.tenant_a, number="INV-ISOLATED-1", account=self.account, application=self.application,
-            period_start=datetime.date(2026, 10, 1), period_end=datetime.date(2026, 11, 1),
-            issued_on=datetime.date(2026, 11, 2), due_on=datetime.date(2026, 11, 10), currency="AZN",
-            payment_reference="REF-ISOLATED", language="en",
+            tenant=self.tenant_a,
+            number="INV-ISOLATED-1",
+            account=self.account,
+            application=self.application,
+            period_start=datetime.date(2026, 10, 1),
+            period_end=datetime.date(2026, 11, 1),
+            issued_on=datetime.date(2026, 11, 2),
+            due_on=datetime.date(2026, 11, 10),
+            currency="AZN",
+            payment_reference="REF-ISOLATED",
+            language="en",
         )
 
     @cached_property
@@ -90,7 +104,10 @@ class World:
         from accounts.models import OrganizationInvitation
 
         return OrganizationInvitation.objects.create(
-            organization=self.organization, email=self.intruder.email, role="accountant", invited_by=self.owner,
+            organization=self.organization,
+            email=self.intruder.email,
+            role="accountant",
+            invited_by=self.owner,
             token="isolation-invitation-token-0123456789",
         )
 
