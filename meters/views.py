@@ -61,7 +61,8 @@ def submit_readings_form(request):
     files_dropped = False
 
     if request.method != "POST":
-        formset = ReadingLineFormSet(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+        # One line per meter in service to start with; untouched lines are skipped.
+        formset = line_formset(min(max(len(active), 1), MAX_LINES) - 1)(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
         contact = ContactForm(initial=contact_initial, region=region)
     else:
         existing = existing_application(request, request.POST.get("idempotency_key", ""))

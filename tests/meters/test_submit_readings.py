@@ -243,6 +243,8 @@ def test_add_another_meter_without_javascript_keeps_the_values(citizen, tenant, 
 def test_two_meters_in_one_application(citizen, tenant, branch):
     account = account_with_history(tenant, branch, meters=2)
     open_form(citizen, tenant, account)
+    page = citizen.get(form_url(tenant)).content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="2"' in page  # a line per meter from the start
     assert submit(citizen, tenant, line_data(0), line_data(1, serial="SN-0001", seal="PL0001")).status_code == 302
     assert Application.objects.get().reading_lines.count() == 2
 
