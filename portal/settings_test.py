@@ -1,6 +1,11 @@
 """Settings for the test suite: the production settings, served over plain HTTP to the test
 client and the browser tests, with a fast password hasher."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from portal.settings import *  # noqa: F403
 from portal.settings import STORAGES
 
@@ -10,7 +15,21 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Files the tests write (uploads, PDFs, logos) go to a directory of this run, never to var/ of the
+# working tree, where they would outlive the run and collide with the demo and with other runs.
+# The integration tests pass TEST_FILES_DIR to their worker so that both see the same files.
+if env("TEST_FILES_DIR", default=""):
+    TEST_FILES_DIR = Path(env("TEST_FILES_DIR"))
+else:
+    TEST_FILES_DIR = Path(tempfile.mkdtemp(prefix="abonent-test-files-"))
+    atexit.register(shutil.rmtree, TEST_FILES_DIR, ignore_errors=True)
+MEDIA_ROOT = TEST_FILES_DIR / "media"
+PRIVATE_STORAGE_ROOT = TEST_FILES_DIR / "private"
+STORAGES = {
+    **STORAGES,
+    "private": {**STORAGES["private"], "OPTIONS": {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_STORAGE_ROOT}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", ".test"]
 
 # Tasks run in-process by default so unit tests need no broker. The integration tests start a real

@@ -96,6 +96,7 @@ def celery_worker(services, django_db_setup, django_db_blocker, queue_name, mail
         "CELERY_EAGER": "0",
         "CELERY_QUEUE": queue_name,
         "EMAIL_FILE_PATH": str(mail_dir),
+        "TEST_FILES_DIR": str(settings.TEST_FILES_DIR),
         "OUTBOX_RETRY_BASE_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
