@@ -14,8 +14,8 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.template.loader import get_template, render_to_string
 from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from portal.models import Notification

@@ -14,7 +14,10 @@ class TenantAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "domain", "is_active"]}),
         (_("Region"), {"fields": ["country_code", "default_language", "timezone", "currency"]}),
         (_("E-services"), {"fields": ["workflows"]}),
-        (_("Branding and contacts"), {"fields": ["logo", "brand_colour", "contact_phone", "contact_email", "address", "website"]}),
+        (
+            _("Branding and contacts"),
+            {"fields": ["logo", "brand_colour", "contact_phone", "contact_email", "address", "website"]},
+        ),
     ]
 
     def get_queryset(self, request):
