@@ -61,9 +61,11 @@ def _execute_and_invoice(*, application, actor, booked):
 
     if application.account_id:
         application.account.users.add(application.applicant)
-    # The billing task e-mails the result with the invoice, so no generic status e-mail here.
-    transition(application=application, to_status=Status.EXECUTED, actor=actor, notify=False)
-    return form_invoice_for_application(application=application, booked_readings=booked)
+    invoice = form_invoice_for_application(application=application, booked_readings=booked)
+    # With an invoice the billing task e-mails the result with the PDF attached; without one (no
+    # tariff in force) the applicant still gets the generic "executed" e-mail.
+    transition(application=application, to_status=Status.EXECUTED, actor=actor, notify=invoice is None)
+    return invoice
 
 
 def accept_readings(*, application, actor):

@@ -160,3 +160,27 @@ def test_a_correction_supersedes_the_reading_and_keeps_the_history(tenant, accou
     assert corrected.supersedes == reading and corrected.status == Reading.Status.ACCEPTED
     with pytest.raises(ValidationError):
         correct_reading(reading=reading, actor=reviewer, value=Decimal("1"), reading_date=reading.reading_date)
+
+
+def test_without_a_tariff_in_force_the_citizen_still_hears_the_application_was_executed(
+    tenant, account, user, reviewer, django_capture_on_commit_callbacks
+):
+    application = submit(tenant, account, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_readings(application=application, actor=reviewer)
+
+    application.refresh_from_db()
+    assert application.status == Status.EXECUTED
+    assert not Invoice.objects.filter(application=application).exists()
+    assert Notification.objects.filter(
+        template="application_status_changed", related_id=str(application.pk), channel="email"
+    ).exists()
+
+
+def test_with_an_invoice_the_generic_status_email_is_not_sent_twice(tenant, account, user, reviewer):
+    TariffBlockFactory(tariff=TariffFactory(tenant=tenant))
+    application = submit(tenant, account, user)
+    accept_readings(application=application, actor=reviewer)
+    assert not Notification.objects.filter(
+        template="application_status_changed", related_id=str(application.pk)
+    ).exists()
