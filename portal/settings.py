@@ -161,7 +161,9 @@ LANGUAGES = [
     ("uz", _("Uzbek")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's own catalogues first; then Uzbek for what Django ships untranslated in its uz catalogues
+# (auth, admin), so citizens and staff do not meet English there.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django-gaps"]
 USE_I18N = True
 TIME_ZONE = "Asia/Baku"
 USE_TZ = True
