@@ -29,7 +29,7 @@ def render_invoice_pdf(self, invoice_id):
     try:
         with transaction.atomic():
             invoice = (
-                Invoice.objects.select_for_update()
+                Invoice.objects.select_for_update(of=("self",))
                 .select_related("tenant", "account", "account__branch", "application", "application__applicant")
                 .filter(pk=invoice_id)
                 .first()

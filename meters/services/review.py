@@ -27,7 +27,7 @@ class ReviewRefused(ValidationError):
 
 def _lock(application, allowed):
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("tenant", "kind", "account", "applicant", "branch")
         .get(pk=application.pk)
     )

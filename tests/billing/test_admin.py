@@ -87,6 +87,7 @@ def test_re_render_action_renders_the_pdf_again_without_a_second_email(
 
     tasks.render_invoice_pdf.apply(args=[invoice.pk])
     invoice.refresh_from_db()
+    assert invoice.pdf.name, "the first rendering produced no PDF"
     with invoice.pdf.storage.open(invoice.pdf.name, "wb") as handle:
         handle.write(b"a PDF with the old branding")
 
