@@ -1,0 +1,147 @@
+"""Query counts per page (in-process, same database) and the markdown report of bench/run.py."""
+
+import os
+import platform
+import re
+import subprocess
+import time
+from importlib.metadata import version
+
+ANON_BARE = "bare view (healthz), anonymous"
+LOGGED_BARE = "bare view (healthz), logged in"
+TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
+def count_queries(pages, tenant_slug):
+    """Queries (and their database time) of one request to each page, by the test client with the
+    same settings and database as the server; the second request is counted, after warm-up."""
+    import generate
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user = get_user_model().objects.get(email=generate.BENCH_EMAIL)
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    citizen = Client(HTTP_HOST="127.0.0.1")
+    citizen.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = citizen.post(f"/{tenant_slug}/readings/", {"code": generate.SMALL_CODE})
+    if response.status_code != 302:
+        raise SystemExit(f"the W1 start page refused the bench code ({response.status_code})")
+    counts = {}
+    for name, path, logged_in in pages:
+        client = citizen if logged_in else anonymous
+        client.get(path)
+        timings = []
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(Timer(timings)):
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code} in-process")
+        # CaptureQueriesContext has the SQL with its parameters (for EXPLAIN) but rounds times to 1 ms.
+        # BEGIN/COMMIT are counted (as assertNumQueries does) but bypass execute wrappers: no time.
+        timed = iter(timings)
+        sql = [(None if q["sql"] in TRANSACTION else next(timed), q["sql"]) for q in captured.captured_queries]
+        counts[name] = {"queries": len(sql), "db_ms": sum(timings), "sql": sql}
+    return counts
+
+
+class Timer:
+    """Database time of each query in ms, to the microsecond."""
+
+    def __init__(self, timings):
+        self.timings = timings
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.timings.append((time.perf_counter() - started) * 1000)
+
+
+def explain(sql):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ["(EXPLAIN ANALYZE only on PostgreSQL)"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def environment():
+    from django.db import connection
+
+    from meters.models import Meter, Reading, SubscriberAccount
+
+    memory = next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1]
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line), "?")
+    server, reading_size = connection.vendor, "?"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = f"PostgreSQL {cursor.fetchone()[0]}"
+            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('meters_reading'))")
+            reading_size = cursor.fetchone()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return {
+        "machine": f"{os.cpu_count()} CPUs ({cpu}), {int(memory) / 1024 / 1024:.1f} GiB RAM",
+        "database": server,
+        "software": f"Python {platform.python_version()}, Django {version('django')}, gunicorn {version('gunicorn')}",
+        "commit": commit,
+        "data": f"{SubscriberAccount.objects.count():,} accounts, {Meter.objects.count():,} meters, "
+        f"{Reading.objects.count():,} readings (meters_reading with indexes: {reading_size})",
+    }
+
+
+def render(rows, args, stamp):
+    by_name = {row["name"]: row for row in rows}
+    anon, logged = by_name[ANON_BARE], by_name[LOGGED_BARE]
+    env = environment()
+    lines = [
+        f"# Bench run {stamp}",
+        "",
+        *(f"- {key}: {value}" for key, value in env.items()),
+        f"- server: gunicorn -w {args.workers} (sync), DEBUG off, SECURE_SSL=0, cache "
+        f"{'Redis' if args.redis_url else 'locmem'}, database sessions",
+        f"- load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
+        f"(after a {args.warmup} s warm-up run), 127.0.0.1",
+        f"- machine load: {args.load}",
+        "",
+        "| page | req/s | p50 ms | p99 ms | req/s ÷ bare anon | req/s ÷ bare logged in | p99 ÷ bare logged in "
+        "| queries | DB ms | HTML KB | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+            f"| {row['rps'] / anon['rps']:.2f} | {row['rps'] / logged['rps']:.2f} | {row['p99'] / logged['p99']:.1f} "
+            f"| {row['queries']} | {row['db_ms']:.1f} | {row['bytes'] / 1024:.1f} | {row['errors'] or '—'} |"
+        )
+    lines += [
+        "",
+        "Queries and DB ms: one request in-process (test client, same settings and database), after one warm-up.",
+        "",
+    ]
+    for row in rows:
+        lines += [f"## {row['name']} — {row['path']}", ""]
+        lines += [f"- {'' if ms is None else f'{ms:.2f} ms: '}`{shorten(sql)}`" for ms, sql in row["sql"]]
+        lines.append("")
+        for ms, sql in row["sql"]:
+            if "meters_reading" in sql and sql.lstrip().upper().startswith("SELECT"):
+                plan = explain(sql)
+                lines += [f"EXPLAIN (ANALYZE, BUFFERS) of the {ms:.2f} ms readings query:", "", "```", *plan, "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def shorten(sql, limit=240):
+    """The statement without its outer column list (subqueries in it included), cut to ``limit``."""
+    sql = re.sub(r"\s+", " ", sql)
+    if sql.startswith("SELECT "):
+        depth = 0
+        for i, char in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and sql.startswith(" FROM ", i):
+                sql = "SELECT …" + sql[i:]
+                break
+    return sql if len(sql) <= limit else sql[:limit] + " …"
