@@ -5,10 +5,29 @@ from django.contrib import admin
 from django.contrib.admin.filters import RelatedOnlyFieldListFilter
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """E-mail, password and the authenticator code in one submit.
+
+    django-otp verifies a code against the device chosen in the form; staff rarely have more
+    than their authenticator app, so with no device chosen we pick it (backup codes remain
+    available by choosing the backup device). Throttling stays per device.
+    """
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+        return device
 
 
 class PortalAdminSite(OTPAdminSite):
+    login_form = StaffLoginForm
+
     site_header = _("Abonent — staff")
     site_title = _("Abonent staff")
     index_title = _("Review and administration")

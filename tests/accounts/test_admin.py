@@ -64,6 +64,24 @@ def test_the_password_and_a_valid_totp_code_open_the_admin(client, admin_user):
     assert client.get(ADMIN).status_code == 200
 
 
+def test_email_password_and_code_in_one_submit_open_the_admin_without_choosing_a_device(client, admin_user):
+    device = totp_device(admin_user)
+
+    response = admin_login(client, admin_user, otp_token=current_code(device))
+
+    assert response.status_code == 302
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_wrong_code_without_a_chosen_device_is_still_refused(client, admin_user):
+    device = totp_device(admin_user)
+    wrong = "000000" if current_code(device) != "000000" else "111111"
+
+    admin_login(client, admin_user, otp_token=wrong)
+
+    assert client.get(ADMIN)["Location"].startswith("/admin/login/")
+
+
 def test_a_portal_session_without_the_second_factor_does_not_open_the_admin(client, admin_user):
     client.force_login(admin_user)
 
