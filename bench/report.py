@@ -104,20 +104,30 @@ def render(rows, args, stamp):
         *(f"- {key}: {value}" for key, value in env.items()),
         f"- server: gunicorn -w {args.workers} (sync), DEBUG off, SECURE_SSL=0, cache "
         f"{'Redis' if args.redis_url else 'locmem'}, database sessions",
-        f"- load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
-        f"(after a {args.warmup} s warm-up run), 127.0.0.1",
+        f"- load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, {args.rounds} rounds "
+        f"round-robin over the pages (a {args.warmup} s warm-up run first), 127.0.0.1; medians of the rounds",
         f"- machine load: {args.load}",
         "",
-        "| page | req/s | p50 ms | p99 ms | req/s ÷ bare anon | req/s ÷ bare logged in | p99 ÷ bare logged in "
-        "| queries | DB ms | HTML KB | errors |",
+        "| page | req/s (min–max) | p50 ms | p99 ms | req/s ÷ bare anon | req/s ÷ bare logged in "
+        "| p99 ÷ bare logged in | queries | DB ms | HTML KB | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        lines.append(
-            f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
-            f"| {row['rps'] / anon['rps']:.2f} | {row['rps'] / logged['rps']:.2f} | {row['p99'] / logged['p99']:.1f} "
-            f"| {row['queries']} | {row['db_ms']:.1f} | {row['bytes'] / 1024:.1f} | {row['errors'] or '—'} |"
-        )
+        low, high = row["rps_range"]
+        cells = [
+            row["name"],
+            f"{row['rps']:.0f} ({low:.0f}–{high:.0f})",
+            f"{row['p50']:.1f}",
+            f"{row['p99']:.1f}",
+            f"{row['rps'] / anon['rps']:.2f}",
+            f"{row['rps'] / logged['rps']:.2f}",
+            f"{row['p99'] / logged['p99']:.1f}",
+            str(row["queries"]),
+            f"{row['db_ms']:.1f}",
+            f"{row['bytes'] / 1024:.1f}",
+            row["errors"] or "—",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "Queries and DB ms: one request in-process (test client, same settings and database), after one warm-up.",

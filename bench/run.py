@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +57,7 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=15, help="seconds of each measured wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per page; the median is reported")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of an unmeasured wrk run before each")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
@@ -94,15 +96,21 @@ def main():
     server = start_server(args, env, base, server_log)
     try:
         cookie = log_in(base, prefix)
-        rows = []
-        for name, path, logged_in in pages:
-            headers = {"Cookie": cookie} if logged_in else {}
-            size = check_page(base + path, headers)
-            if args.warmup:
-                wrk(base + path, headers, args, args.warmup)
-            result = wrk(base + path, headers, args, args.duration)
-            rows.append({"name": name, "path": path, "bytes": size, **result, **queries[name]})
-            print(f"{name}: {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms", flush=True)
+        sizes = {path: check_page(base + path, {"Cookie": cookie}) for _, path, _ in pages}
+        runs = {name: [] for name, _, _ in pages}
+        # Round-robin over the pages, so that anything else running on the machine slows all of them alike.
+        for round_ in range(args.rounds):
+            for name, path, logged_in in pages:
+                headers = {"Cookie": cookie} if logged_in else {}
+                if args.warmup and round_ == 0:
+                    wrk(base + path, headers, args, args.warmup)
+                result = wrk(base + path, headers, args, args.duration)
+                runs[name].append(result)
+                print(f"round {round_ + 1}, {name}: {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms", flush=True)
+        rows = [
+            {"name": name, "path": path, "bytes": sizes[path], **median_run(runs[name]), **queries[name]}
+            for name, path, _ in pages
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -178,6 +186,15 @@ def check_page(url, headers):
     except urllib.error.HTTPError as error:
         sys.exit(f"{url} answered {error.code}")
     return len(response.read())
+
+
+def median_run(results):
+    """The median of each figure over the rounds, and the spread of req/s."""
+    merged = {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p99")}
+    merged["rps_range"] = (min(r["rps"] for r in results), max(r["rps"] for r in results))
+    merged["requests"] = sum(r["requests"] for r in results)
+    merged["errors"] = "; ".join(r["errors"] for r in results if r["errors"])
+    return merged
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
