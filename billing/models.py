@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meters.models import private_storage
+from portal.storage import private_storage
 from portal.models import Branch, TenantOwned
 
 

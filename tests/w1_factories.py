@@ -94,3 +94,40 @@ class TariffBlockFactory(factory.django.DjangoModelFactory):
     tariff = factory.SubFactory(TariffFactory)
     up_to = None
     price = Decimal("0.7000")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Organization"
+        django_get_or_create = ("tax_number",)
+
+    tax_number = factory.Sequence(lambda n: f"18{n:08d}")
+    name = factory.Sequence(lambda n: f"Company {n} LLC")
+    legal_address = "Udmurtskaya 1, Izhevsk"
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A contract with its legal-entity billing account; link it with ``organization=...``."""
+
+    class Meta:
+        model = "meters.Contract"
+
+    tenant = factory.SubFactory(TenantFactory)
+    account = factory.SubFactory(
+        SubscriberAccountFactory, tenant=factory.SelfAttribute("..tenant"), category="legal_entity"
+    )
+    number = factory.Sequence(lambda n: f"{4000 + n}")
+    tax_number = factory.Sequence(lambda n: f"18{n:08d}")
+    counterparty_name = factory.Sequence(lambda n: f"Company {n} LLC")
+    signed_on = datetime.date(2024, 3, 1)
+    readings_deadline_day = 8
+    hot_water_deadline_day = 6
+
+
+class ServicePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meters.ServicePoint"
+
+    contract = factory.SubFactory(ContractFactory)
+    tenant = factory.SelfAttribute("contract.tenant")
+    address = factory.Sequence(lambda n: f"Pushkinskaya {n}, Izhevsk")

@@ -49,6 +49,10 @@ class Tenant(models.Model):
         default="APP",
         help_text=_("Application numbers read PREFIX-YEAR-NUMBER, e.g. AZS-2026-000123."),
     )
+    contract_link_needs_confirmation = models.BooleanField(
+        _("contract linking needs staff confirmation"), default=False,
+        help_text=_("When on, a contract linked in a cabinet waits until staff confirm it."),
+    )
     subscriber_code_pattern = models.CharField(
         _("subscriber code pattern"),
         max_length=100,

@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Branch, TenantOwned
+
+from .storage import private_storage
+
+
+class SubscriberAccount(TenantOwned):
+    class Category(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        LEGAL_ENTITY = "legal_entity", _("Legal entity")
+
+    code = models.CharField(_("subscriber code"), max_length=32)
+    holder_name = models.CharField(_("holder name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.HOUSEHOLD)
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("organization")
+    )
+    # Citizens who may open this account's page: granted when staff accept one of their
+    # applications for it (or by staff in the admin), never by merely knowing the code.
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="subscriber_accounts", verbose_name=_("users with access")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "code"]
+        verbose_name = _("subscriber account")
+        verbose_name_plural = _("subscriber accounts")
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="account_code_unique_per_tenant")]
+
+    def __str__(self):
+        return f"{self.code} — {self.holder_name}"
+
+
+class Meter(TenantOwned):
+    class Kind(models.TextChoices):
+        COLD_WATER = "cold_water", _("Cold water")
+        HOT_WATER = "hot_water", _("Hot water")
+        ELECTRICITY = "electricity", _("Electricity")
+        GAS = "gas", _("Gas")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In service")
+        REMOVED = "removed", _("Removed")
+        REPLACED = "replaced", _("Replaced")
+
+    account = models.ForeignKey(SubscriberAccount, on_delete=models.PROTECT, related_name="meters")
+    serial_number = models.CharField(_("factory number"), max_length=40)
+    seal_number = models.CharField(_("seal number"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    integer_digits = models.PositiveSmallIntegerField(_("integer digits"), default=5)
+    installed_on = models.DateField(_("installed on"))
+    initial_reading = models.DecimalField(_("reading at installation"), max_digits=12, decimal_places=3, default=0)
+    verification_due_on = models.DateField(_("next state verification"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    service_point = models.ForeignKey(
+        "meters.ServicePoint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meters",
+        verbose_name=_("connection point"),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("replaces meter"),
+    )
+
+    class Meta:
+        ordering = ["account", "serial_number"]
+        verbose_name = _("meter")
+        verbose_name_plural = _("meters")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "serial_number"], name="meter_serial_unique_per_account")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} №{self.serial_number}"
+
+
+class Reading(TenantOwned):
+    """A booked or submitted meter reading. Append-only: a correction is a new row that
+    supersedes the old one, so the history stays visible to staff."""
+
+    class Source(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        LEGAL_ENTITY = "legal_entity", _("Legal entity")
+        STAFF = "staff", _("Staff")
+        INSPECTION = "inspection", _("On-site check")
+        ESTIMATE = "estimate", _("Estimate")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        SUPERSEDED = "superseded", _("Superseded")
+        REJECTED = "rejected", _("Rejected")
+
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="readings")
+    value = models.DecimalField(
+        _("reading"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
+    reading_date = models.DateField(_("reading date"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACCEPTED)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to="readings/%Y/%m/", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meter", "-reading_date", "-pk"]
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        indexes = [
+            # Last accepted reading of a meter, and a meter's history by date (account page, archive).
+            models.Index(fields=["meter", "status", "-reading_date"], name="reading_meter_status_date"),
+            models.Index(fields=["meter", "-reading_date", "-id"], name="reading_meter_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.meter}: {self.value} ({self.reading_date:%Y-%m-%d})"
