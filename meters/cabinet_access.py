@@ -46,3 +46,43 @@ def cabinet_view(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def cabinet_menu(tenant, contract):
+    """The cabinet's sections for one contract, as (label, url, url_name); W5 tenants
+    (Izhvodokanal) and W4 tenants (Uzbekenergo) offer different sections. A section whose page
+    is not installed is left out."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import gettext_lazy as _
+
+    common = [
+        (_("Consumer information"), "cabinet:consumer_info"),
+        (_("Contract"), "cabinet:contract_detail"),
+    ]
+    w5 = [
+        (_("Cold-water readings"), "cabinet_readings:period"),
+        (_("Hot-water volumes"), "cabinet_readings:hot_water"),
+        (_("Readings archive"), "cabinet_readings:archive"),
+    ]
+    w4 = [
+        (_("Meter readings"), "cabinet_readings:period"),
+        (_("Billing history"), "cabinet_billing:history"),
+        (_("Payments received"), "cabinet_billing:payments"),
+        (_("Current month"), "cabinet_billing:current_month"),
+        (_("Monthly report"), "cabinet_billing:report"),
+        (_("Employee lists"), "cabinet_requests:employee_lists"),
+        (_("Limit change"), "cabinet_requests:limit_change"),
+        (_("Applications and claims"), "cabinet_requests:list"),
+    ]
+    entries = list(common)
+    if tenant.offers(Workflow.CONTRACT_CABINET):
+        entries += w5
+    if tenant.offers(Workflow.LEGAL_CABINET):
+        entries += [entry for entry in w4 if entry[1] not in {name for _label, name in entries}]
+    menu = []
+    for label, name in entries:
+        try:
+            menu.append((label, reverse(name, kwargs={"contract_id": contract.pk}), name))
+        except NoReverseMatch:
+            continue
+    return menu
