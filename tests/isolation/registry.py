@@ -143,3 +143,18 @@ def token_links(world):
         ],
         refused=_not_a_success,
     )
+
+
+def _load_area_registries():
+    """Areas describe their own routes in tests/isolation/registry_<area>.py."""
+    import importlib
+    import pkgutil
+
+    import tests.isolation as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("registry_"):
+            importlib.import_module(f"tests.isolation.{module.name}")
+
+
+_load_area_registries()

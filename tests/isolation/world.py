@@ -115,13 +115,47 @@ class World:
     def unconfirmed(self):
         return UserFactory(email="unconfirmed@example.com", email_confirmed=False)
 
+    @cached_property
+    def contract(self):
+        """A contract of tenant A linked to the owner's organization (the cabinet's object)."""
+        from tests.w1_factories import ContractFactory
+
+        return ContractFactory(
+            tenant=self.tenant_a,
+            organization=self.organization,
+            number="ISOLATED-CONTRACT-1",
+            counterparty_name="Hidden Counterparty JSC",
+            account__code="ISOLATED-LEGAL-1",
+        )
+
+    @cached_property
+    def service_point(self):
+        from tests.w1_factories import ServicePointFactory
+
+        return ServicePointFactory(contract=self.contract, address="Hidden connection point 7")
+
+    def cached(self, name, build):
+        """For registry modules: build an object once per world."""
+        if name not in self.__dict__:
+            self.__dict__[name] = build()
+        return self.__dict__[name]
+
     def build_all(self):
-        for name in ("account", "meter", "application", "submitted_reading", "invoice", "organization"):
+        for name in (
+            "account",
+            "meter",
+            "application",
+            "submitted_reading",
+            "invoice",
+            "organization",
+            "contract",
+            "service_point",
+        ):
             getattr(self, name)
 
     def tenant_a_objects(self):
         built = self.__dict__
-        names = ("account", "meter", "application", "submitted_reading", "invoice")
+        names = ("account", "meter", "application", "submitted_reading", "invoice", "contract", "service_point")
         return [built[name] for name in names if name in built] + [self.account.branch]
 
     @property
@@ -136,4 +170,8 @@ class World:
             markers.append(self.application.number)
         if "invoice" in built:
             markers.append(self.invoice.number)
+        if "contract" in built:
+            markers += [self.contract.number, self.contract.counterparty_name]
+        if "service_point" in built:
+            markers.append(self.service_point.address)
         return markers
