@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.storage import private_storage
 from portal.models import Branch, TenantOwned
+from portal.storage import private_storage
 
 
 class Service(models.TextChoices):
@@ -155,3 +155,30 @@ class InvoiceSequence(TenantOwned):
 
     def __str__(self):
         return f"{self.tenant_id}/{self.year}: {self.last_value}"
+
+
+class MonthlyReport(TenantOwned):
+    """The PDF of a contract's monthly report (consumption, charges, payments), rendered by a task.
+
+    One row per contract and month: asking again re-renders it, since payments booked later
+    change the figures of a past month.
+    """
+
+    contract = models.ForeignKey("meters.Contract", on_delete=models.CASCADE, related_name="monthly_reports")
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [models.UniqueConstraint(fields=["contract", "period"], name="monthly_report_unique")]
+
+    def __str__(self):
+        return f"{self.contract_id} {self.period:%Y-%m}"

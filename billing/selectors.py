@@ -13,7 +13,7 @@ from accounts.models import OrganizationMembership
 from billing import charts
 from billing.models import Invoice, Payment
 from billing.services import account_balance, tenant_today
-from meters.models import Meter, Reading, SubscriberAccount
+from meters.models import Contract, Meter, Reading, SubscriberAccount
 from portal.models import StaffMembership
 
 # The account page lists this many of the latest invoices and payments; the rest are in the
@@ -27,8 +27,9 @@ def is_tenant_staff(user, tenant):
 
 def invoices_visible_to(user, tenant):
     """Invoices of ``tenant`` that ``user`` may download: the applicant of the invoice's
-    application, users given access to the account, members of the account's organization, and
-    the tenant's staff. Conditions are subqueries, so there are no duplicate rows."""
+    application, users given access to the account, members of the account's organization or of
+    the organization linked to the account's contract (the W4 cabinet), and the tenant's staff.
+    Conditions are subqueries, so there are no duplicate rows."""
     invoices = Invoice.objects.for_tenant(tenant)
     if is_tenant_staff(user, tenant):
         return invoices
@@ -38,7 +39,12 @@ def invoices_visible_to(user, tenant):
     organization_member = OrganizationMembership.objects.filter(
         organization_id=OuterRef("account__organization_id"), user_id=user.pk
     )
-    return invoices.filter(Q(application__applicant=user) | Exists(account_user) | Exists(organization_member))
+    contract_member = Contract.objects.filter(
+        tenant=tenant, account_id=OuterRef("account_id"), organization__memberships__user_id=user.pk
+    )
+    return invoices.filter(
+        Q(application__applicant=user) | Exists(account_user) | Exists(organization_member) | Exists(contract_member)
+    )
 
 
 def accounts_of(user, tenant):

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import Invoice
+from billing.models import Invoice, MonthlyReport
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +63,29 @@ def render_missing_invoice_pdfs():
     for invoice_id in ids:
         publish_render(invoice_id)
     return len(ids)
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def render_monthly_report(self, report_id):
+    """Render a contract's monthly report PDF unless it is there; the row lock keeps a retry and a
+    second request from rendering it twice."""
+    from billing.reports import store_report_pdf
+
+    try:
+        with transaction.atomic():
+            report = (
+                MonthlyReport.objects.select_for_update(of=("self",))
+                .select_related("tenant", "contract", "contract__tenant", "contract__account")
+                .filter(pk=report_id)
+                .first()
+            )
+            if report is None:
+                return "missing"
+            if not report.pdf:
+                store_report_pdf(report)
+    except Exception as error:
+        logger.exception("Rendering monthly report %s failed", report_id)
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    return "rendered"
