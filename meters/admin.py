@@ -361,3 +361,6 @@ class ReadingAdmin(TenantScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "meters/admin/correct_reading.html", context)
+
+
+from meters import admin_contracts  # noqa: E402, F401  (registers the cabinet contract admins)
