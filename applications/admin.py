@@ -192,3 +192,6 @@ class ApplicationKindAdmin(TenantScopedAdmin):
     list_filter = ["tenant", "is_active"]
     list_editable = ["due_working_days", "is_active"]
     search_fields = ["name", "code"]
+
+
+from applications import admin_requests  # noqa: E402, F401  (W4 request payloads and decisions)

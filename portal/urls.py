@@ -20,6 +20,7 @@ urlpatterns = [
     path("readings/", include("meters.urls")),
     path("cabinet/", include("accounts.cabinet_urls")),
     path("cabinet/billing/", include("billing.cabinet_urls")),
+    path("cabinet/requests/", include("applications.cabinet_urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),
