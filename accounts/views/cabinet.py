@@ -2,13 +2,15 @@
 data and its consumer information. Contracts are reached only through meters.cabinet_access, which
 asks for the tenant and the user's membership in the same query."""
 
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services
@@ -17,6 +19,8 @@ from accounts.models import Organization
 from accounts.services.contracts import current_link
 from meters.cabinet_access import cabinet_contracts, cabinet_menu, cabinet_view, contract_for_member_or_404
 from meters.models import ContractLink, Meter, ServicePoint
+
+REFUSALS_SHOWN_DAYS = 30
 
 
 def _client_ip(request):
@@ -34,10 +38,14 @@ def _contracts(request):
     return cabinet_contracts(request.tenant, request.user).order_by("organization__name", "number")
 
 
-def _pending_links(request):
+def _open_requests(request):
+    """Link requests still waiting, and refusals of the last weeks (else a refused request would
+    simply vanish from the page)."""
+    recent = timezone.now() - timedelta(days=REFUSALS_SHOWN_DAYS)
     return (
         ContractLink.objects.for_tenant(request.tenant)
-        .filter(organization__memberships__user=request.user, status=ContractLink.Status.PENDING)
+        .filter(organization__memberships__user=request.user)
+        .filter(Q(status=ContractLink.Status.PENDING) | Q(status=ContractLink.Status.REJECTED, decided_at__gte=recent))
         .select_related("contract", "organization")
         .order_by("-requested_at")
     )
@@ -55,7 +63,7 @@ def home(request):
     context = {
         "organizations": organizations,
         "contracts": contracts,
-        "pending_links": list(_pending_links(request)) if organizations else [],
+        "link_requests": list(_open_requests(request)) if organizations else [],
     }
     return render(request, "cabinet/home.html", context)
 

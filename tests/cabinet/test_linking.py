@@ -137,7 +137,9 @@ def test_staff_may_reject_a_pending_link(client, tenant, user, organization, con
     pending.refresh_from_db()
     contract.refresh_from_db()
     assert pending.status == "rejected" and contract.organization is None
-    assert "Waiting for confirmation" not in home(client, tenant)
+    page = home(client, tenant)
+    assert "Waiting for confirmation" not in page
+    assert "Azersu refused the link on" in page
 
 
 def test_a_wrong_tax_number_and_a_wrong_contract_number_get_the_same_neutral_error(
@@ -279,3 +281,15 @@ def staff_member(tenant):
     membership = StaffMembershipFactory(tenant=tenant, user__email="reviewer@azersu.test")
     membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="meters"))
     return membership.user
+
+
+def test_staff_see_the_link_history_on_the_contract_in_the_admin(client, tenant, user, organization, contract):
+    client.force_login(user)
+    link(client, tenant, "1833001122", "ИВК-1024")
+    staff_client = client_class_copy(client)
+    login_verified_staff(staff_client, staff_member(tenant))
+
+    page = staff_client.get(reverse("admin:meters_contract_change", args=[contract.pk])).content.decode()
+
+    history = page[page.index("Link history") :]
+    assert "Izhstal LLC" in history and "Linked" in history
