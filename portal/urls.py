@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("my/", include("billing.urls")),
     path("readings/", include("meters.urls")),
+    path("cabinet/readings/", include("meters.cabinet_urls")),
     path("cabinet/", include("accounts.cabinet_urls")),
     path("cabinet/billing/", include("billing.cabinet_urls")),
     path("cabinet/requests/", include("applications.cabinet_urls")),

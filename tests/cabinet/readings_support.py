@@ -1,0 +1,57 @@
+"""Shared set-up of the cabinet readings tests (W5): an Izhvodokanal-like tenant on the Russian
+calendar, a contract linked to the user's organization, its connection points and meters."""
+
+import datetime
+from decimal import Decimal
+
+from accounts.models import OrganizationMembership
+from meters.models import Meter
+from portal.models import Workflow
+from portal.urls_helpers import tenant_reverse
+from tests.factories import TenantFactory
+from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory, ServicePointFactory
+
+
+def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
+    return TenantFactory(
+        slug=slug,
+        name=f"Water {slug}",
+        country_code=country,
+        timezone="Europe/Samara" if country == "RU" else "Asia/Tashkent",
+        currency="RUB" if country == "RU" else "UZS",
+        workflows=[workflow],
+    )
+
+
+def linked_contract(tenant, user, **fields):
+    organization = OrganizationFactory()
+    OrganizationMembership.objects.get_or_create(organization=organization, user=user, defaults={"role": "owner"})
+    fields.setdefault("readings_deadline_day", 8)
+    fields.setdefault("hot_water_deadline_day", 6)
+    return ContractFactory(tenant=tenant, organization=organization, tax_number=organization.tax_number, **fields)
+
+
+def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9, 5), point=None, **fields):
+    """A cold-water meter at a connection point of ``contract`` with one accepted reading."""
+    point = point or ServicePointFactory(contract=contract)
+    fields.setdefault("kind", Meter.Kind.COLD_WATER)
+    meter = MeterFactory(account=contract.account, service_point=point, **fields)
+    if previous is not None:
+        ReadingFactory(meter=meter, value=Decimal(previous), reading_date=previous_date)
+    return meter
+
+
+def freeze_today(monkeypatch, day):
+    """The tenant's today as every cabinet readings view sees it."""
+    monkeypatch.setattr("meters.views_cabinet.tenant_today", lambda tenant: day)
+
+
+def url(tenant, name, contract, **kwargs):
+    return tenant_reverse(tenant, f"cabinet_readings:{name}", kwargs={"contract_id": contract.pk, **kwargs})
+
+
+def row_data(meter, value, day=None, period=None):
+    data = {f"m{meter.pk}-value": value, f"m{meter.pk}-reading_date": day.isoformat() if day else ""}
+    if period:
+        data["period"] = period
+    return data
