@@ -1,0 +1,161 @@
+"""Uploading a period's readings as CSV or XLSX (W5): the per-contract template, every row checked
+by the page's rules, a per-row report before anything is saved, and "submit only the valid rows"."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from meters.models import PeriodReading, Reading
+from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
+from tests.w1_factories import ServicePointFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+IN_WINDOW = D(2026, 10, 7)
+HEADER = "Meter number;Installation address;Previous reading;Previous reading date;Current reading;Date\n"
+
+
+@pytest.fixture
+def tenant(db):
+    return water_tenant()
+
+
+@pytest.fixture
+def contract(tenant, user):
+    return linked_contract(tenant, user, readings_deadline_day=8)
+
+
+@pytest.fixture
+def meters(contract):
+    point = ServicePointFactory(contract=contract, address="ул. Ленина 1")
+    return [
+        water_meter(contract, point=point, serial_number="CW-1", previous="120", previous_date=D(2026, 9, 5)),
+        water_meter(contract, point=point, serial_number="CW-2", previous="500", previous_date=D(2026, 9, 5)),
+    ]
+
+
+@pytest.fixture
+def cabinet(client, monkeypatch, user):
+    freeze_today(monkeypatch, IN_WINDOW)
+    client.force_login(user)
+    return client
+
+
+def upload(client, tenant, contract, content, name="readings.csv", period="2026-09"):
+    data = {"action": "check", "period": period, "file": SimpleUploadedFile(name, content)}
+    return client.post(url(tenant, "upload", contract), data, follow=True)
+
+
+def legal_readings():
+    return Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY)
+
+
+def test_the_csv_template_lists_the_contracts_meters_with_their_previous_readings(cabinet, tenant, contract, meters):
+    response = cabinet.get(url(tenant, "template", contract, fmt="csv"))
+    assert response["Content-Disposition"].startswith("attachment;")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == HEADER.strip()
+    assert lines[1:] == ["CW-1;ул. Ленина 1;120;05.09.2026;;", "CW-2;ул. Ленина 1;500;05.09.2026;;"]
+
+
+def test_the_xlsx_template_opens_with_the_same_columns(cabinet, tenant, contract, meters):
+    response = cabinet.get(url(tenant, "template", contract, fmt="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "Meter number" and rows[0][4] == "Current reading"
+    assert [row[:3] for row in rows[1:]] == [["CW-1", "ул. Ленина 1", "120"], ["CW-2", "ул. Ленина 1", "500"]]
+
+
+def test_a_valid_file_is_submitted_at_once(cabinet, tenant, contract, meters):
+    content = (HEADER + "CW-1;;120;;131;06.10.2026\nCW-2;;500;;512;\n").encode()
+    response = upload(cabinet, tenant, contract, content)
+    assert response.redirect_chain[-1][0].endswith("?period=2026-09")
+    assert {(r.meter.serial_number, r.value, r.reading_date) for r in legal_readings()} == {
+        ("CW-1", Decimal("131"), D(2026, 10, 6)),
+        ("CW-2", Decimal("512"), IN_WINDOW),  # an empty date means today
+    }
+    assert "2 readings accepted." in response.content.decode()
+
+
+def test_a_comma_separated_file_is_read_too(cabinet, tenant, contract, meters):
+    content = b"Meter number,Address,Previous,Previous date,Current reading,Date\nCW-1,,,,131,2026-10-06\n"
+    upload(cabinet, tenant, contract, content)
+    assert legal_readings().get().value == Decimal("131")
+
+
+def test_invalid_rows_are_reported_and_nothing_is_saved(cabinet, tenant, contract, meters):
+    content = (HEADER + "CW-1;;;;131.5;\nCW-2;;;;499;\nXX-9;;;;10;\nCW-1;;;;;\n").encode()
+    response = upload(cabinet, tenant, contract, content)
+    text = response.content.decode()
+    assert "The file has errors — nothing has been saved" in text
+    assert "Only whole cubic metres are accepted" in text
+    assert "The reading cannot be below the previous one: 500" in text
+    assert "No meter with this number on the contract." in text
+    assert not PeriodReading.objects.exists() and not legal_readings().exists()
+    assert "Submit only the valid" not in text  # no row is valid
+
+
+def test_only_the_valid_rows_are_submitted_when_the_user_chooses_so(cabinet, tenant, contract, meters):
+    content = (HEADER + "CW-1;;;;131;\nCW-2;;;;499;\n").encode()
+    response = upload(cabinet, tenant, contract, content)
+    assert "Submit only the valid row" in response.content.decode()
+    assert not legal_readings().exists()
+
+    response = cabinet.post(
+        url(tenant, "upload", contract), {"action": "submit_valid", "period": "2026-09"}, follow=True
+    )
+    assert [(r.meter.serial_number, r.value) for r in legal_readings()] == [("CW-1", Decimal("131"))]
+    assert not PeriodReading.objects.filter(meter=meters[1]).exists()
+    assert "1 reading accepted." in response.content.decode()
+
+
+def test_the_valid_rows_cannot_be_submitted_twice(cabinet, tenant, contract, meters):
+    upload(cabinet, tenant, contract, (HEADER + "CW-1;;;;131;\nCW-2;;;;499;\n").encode())
+    data = {"action": "submit_valid", "period": "2026-09"}
+    cabinet.post(url(tenant, "upload", contract), data)
+    response = cabinet.post(url(tenant, "upload", contract), data, follow=True)
+    assert "The checked file is no longer available" in response.content.decode()
+    assert legal_readings().count() == 1
+
+
+def test_an_xlsx_file_is_read(cabinet, tenant, contract, meters):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Meter number", "Address", "Previous", "Previous date", "Current reading", "Date"])
+    sheet.append(["CW-1", "", 120, "", 131, datetime.datetime(2026, 10, 6)])
+    sheet.append(["CW-2", "", 500, "", 505.25, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(cabinet, tenant, contract, buffer.getvalue(), name="readings.xlsx")
+    assert "Only whole cubic metres are accepted" in response.content.decode()
+    cabinet.post(url(tenant, "upload", contract), {"action": "submit_valid", "period": "2026-09"})
+    assert [(r.value, r.reading_date) for r in legal_readings()] == [(Decimal("131"), D(2026, 10, 6))]
+
+
+def test_a_file_that_is_not_a_table_is_refused(cabinet, tenant, contract, meters):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    response = upload(cabinet, tenant, contract, png, name="readings.csv")
+    assert "Upload the readings as a CSV or XLSX file" in response.content.decode()
+    response = upload(cabinet, tenant, contract, (HEADER + "CW-1;;;;131;\n").encode(), name="readings.xlsx")
+    assert "Upload the readings as a CSV or XLSX file" in response.content.decode()
+    assert not legal_readings().exists()
+
+
+def test_a_file_over_2_mb_is_refused(cabinet, tenant, contract, meters):
+    content = (HEADER + "CW-1;;;;131;\n" + "#" * (2 * 1024 * 1024)).encode()
+    response = upload(cabinet, tenant, contract, content)
+    assert "larger than 2 MB" in response.content.decode()
+
+
+def test_an_upload_outside_the_window_is_refused_with_the_window_dates(
+    client, monkeypatch, user, tenant, contract, meters
+):
+    freeze_today(monkeypatch, D(2026, 10, 20))
+    client.force_login(user)
+    response = upload(client, tenant, contract, (HEADER + "CW-1;;;;131;\n").encode())
+    assert "Submission for September 2026 closed on Oct. 8, 2026" in response.content.decode()
+    assert not PeriodReading.objects.exists()
