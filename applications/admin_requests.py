@@ -174,7 +174,9 @@ class RequestsApplicationAdmin(ApplicationAdmin):
             done_message,
         )
 
-    @admin.action(description=_("Confirm and apply (limit change, bank requisites)"), permissions=["change"])
+    @admin.action(
+        description=_("Confirm and apply (limit change, bank requisites, answered claim)"), permissions=["change"]
+    )
     def confirm_and_apply(self, request, queryset):
         self._decide(
             request,

@@ -163,12 +163,19 @@ def submit_employee_list(*, contract, applicant, signed_by, employees, idempoten
 
 
 def add_follow_up(*, application, author, note):
-    """The applicant's organization adds to an open claim; the note is on the timeline staff see."""
+    """The applicant's organization adds to an open claim; the note is on the timeline staff see.
+
+    An answer to the staff's question puts the claim back into review, so it returns to their queue.
+    """
     if application.kind.code != Code.CLAIM:
         raise ValidationError(_("Only applications and claims take follow-up messages."), code="not_a_claim")
     if application.is_closed:
         raise ValidationError(_("This application is closed; submit a new one."), code="closed")
-    return services.add_comment(application=application, actor=author, note=note, public=True)
+    with transaction.atomic():
+        event = services.add_comment(application=application, actor=author, note=note, public=True)
+        if application.status == Status.WAITING_FOR_APPLICANT:
+            services.transition(application=application, to_status=Status.IN_REVIEW, actor=author, notify=False)
+    return event
 
 
 # -- staff decisions (admin) ----------------------------------------------------------------------
@@ -217,14 +224,22 @@ def confirm_list(*, application, actor):
     return _execute(application, actor)
 
 
+def confirm_claim(*, application, actor):
+    """A claim is executed once answered: nothing to apply, the reply is on the timeline."""
+    _require_kind(application, Code.CLAIM)
+    return _execute(application, actor)
+
+
 CONFIRMERS = {
     Code.LIMIT_CHANGE: confirm_limit_change,
     Code.REQUISITES_CHANGE: confirm_requisites_change,
+    Code.CLAIM: confirm_claim,
 }
 
 
 def confirm_and_apply(*, application, actor):
-    """The staff's "Confirm and apply": a limit change or new requisites take effect with the execution."""
+    """The staff's "Confirm and apply": a limit change or new requisites take effect with the
+    execution; a claim is closed as answered."""
     confirmer = CONFIRMERS.get(application.kind.code)
     if confirmer is None:
         raise ValidationError(_("This kind of application is not confirmed this way."), code="not_confirmable")

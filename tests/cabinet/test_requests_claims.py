@@ -131,3 +131,47 @@ def test_another_organizations_member_gets_404_for_the_claim_and_its_file(client
     assert client.get(cab.url("detail", number=application.number)).status_code == 404
     assert client.get(cab.url("attachment", pk=application.attachments.get().pk)).status_code == 404
     assert client.get(cab.url("list")).status_code == 404
+
+
+def test_staff_of_another_tenant_cannot_download_the_claims_files_in_the_admin(client, cab):
+    from tests.factories import StaffMembershipFactory, TenantFactory, login_verified_staff
+
+    client.force_login(cab.accountant)
+    post_claim(client, cab, files=[pdf_upload()])
+    application = Application.objects.get()
+    attachment = application.attachments.get()
+
+    stranger = StaffMembershipFactory(
+        tenant=TenantFactory(slug="elsewhere"), user__email="staff@elsewhere.example"
+    ).user
+    login_verified_staff(client, stranger)
+    url = f"/admin/applications/application/{application.pk}/attachments/{attachment.pk}/"
+    assert client.get(url).status_code == 404
+
+
+def test_answering_the_staffs_question_puts_the_claim_back_into_review(client, cab):
+    client.force_login(cab.accountant)
+    post_claim(client, cab)
+    application = Application.objects.get()
+    make_reviewer(client, cab.tenant)
+    admin_action(client, "start_review", [application])
+    admin_action(client, "ask_for_information", [application], apply="1", reason="Which meter is counted twice?")
+
+    client.force_login(cab.accountant)
+    client.post(cab.url("detail", number=application.number), {"note": "Meter EL-5512."})
+
+    application.refresh_from_db()
+    assert application.status == "in_review"
+
+
+def test_staff_close_an_answered_claim_and_the_cabinet_shows_the_confirmation(client, cab):
+    client.force_login(cab.accountant)
+    post_claim(client, cab)
+    application = Application.objects.get()
+    make_reviewer(client, cab.tenant)
+    admin_action(client, "confirm_and_apply", [application])
+
+    client.force_login(cab.accountant)
+    page = client.get(cab.url("detail", number=application.number)).content.decode()
+    assert "Confirmed by Uzbekenergo on" in page
+    assert 'name="note"' not in page  # a closed claim takes no more messages
