@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from meters import demo_contracts
 from meters.models import Meter, Reading, SubscriberAccount
 from meters.selectors import tenant_today
 from portal.models import Branch, Tenant
@@ -74,6 +75,7 @@ def seed_readings(meter, start_value, share, dates, rng):
 
 
 def seed(stdout):
+    demo_contracts.seed(stdout)
     tenant = Tenant.objects.filter(slug="azersu").first()
     if tenant is None:
         stdout.write("meters: no Azersu tenant, skipped")

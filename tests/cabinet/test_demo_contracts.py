@@ -1,0 +1,33 @@
+"""Demo contracts of the cabinets: Izhvodokanal's two (deadline days 8 and 6, one left to link)
+with cold- and hot-water meters and 18 months of readings, Uzbekenergo's with electricity meters."""
+
+import io
+
+import pytest
+
+from meters import demo_contracts
+from meters.models import Contract, Meter, Reading
+from portal import demo as portal_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_contracts_are_seeded_once_with_their_meters_and_history():
+    list(portal_demo.seed(io.StringIO()))
+    out = io.StringIO()
+    demo_contracts.seed(out)
+    counts = (Contract.objects.count(), Meter.objects.count(), Reading.objects.count())
+    demo_contracts.seed(io.StringIO())
+    assert (Contract.objects.count(), Meter.objects.count(), Reading.objects.count()) == counts
+
+    izh = Contract.objects.filter(tenant__slug="izhvodokanal").order_by("-readings_deadline_day")
+    assert [(c.readings_deadline_day, c.organization is not None) for c in izh] == [(8, True), (6, False)]
+    assert {c.tax_number for c in izh} == {"1831098765"}
+    assert "ИВК-0622/2025 NOT linked — link it in the cabinet with tax number 1831098765" in out.getvalue()
+    kinds = set(Meter.objects.filter(service_point__contract__in=izh).values_list("kind", flat=True))
+    assert kinds == {Meter.Kind.COLD_WATER, Meter.Kind.HOT_WATER}
+    assert Reading.objects.filter(meter__serial_number="ХВ-2208154").count() == 18
+
+    uz = Contract.objects.get(tenant__slug="uzbekenergo")
+    assert uz.organization is not None
+    assert set(Meter.objects.filter(service_point__contract=uz).values_list("kind", flat=True)) == {"electricity"}
