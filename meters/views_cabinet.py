@@ -178,6 +178,7 @@ def upload(request, contract_id):
         return _submit_upload(request, s, entries)
 
     form = UploadForm(request.POST or None, request.FILES or None, default=s.default)
+    form.fields["period"].initial = f"{s.period:%Y-%m}"
     report = None
     if request.method == "POST" and form.is_valid():
         rows = meter_rows(tenant=s.tenant, contract=s.contract, period=s.period, today=s.today)
