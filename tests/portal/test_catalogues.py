@@ -28,8 +28,8 @@ ALL_CATALOGUES = [f"{language}/LC_MESSAGES/django.po" for language in LANGUAGES]
 DJANGO_DIR = Path(django.__file__).resolve().parent
 # What makemessages must not look at: the virtualenv, runtime data, the benchmarks and the tests.
 NOT_SCANNED = {".venv", "var", "bench", "tests", "locale", ".git", "node_modules", "__pycache__"}
-# %(name)s / %(count)d / %s (Python) and {name} (str.format) placeholders, and HTML tags.
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}")
+# %(name)s / %(count)d / %s / %% (Python) and {name} (str.format) placeholders, and HTML tags.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr%]|\{\w*\}")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
@@ -82,14 +82,24 @@ def test_plural_messages_have_every_form_of_the_language(path):
 def test_translations_keep_the_placeholders_and_html_tags_of_the_source(path):
     mismatches = []
     for entry in catalogue(path).translated_entries():
-        expected_placeholders = sorted(set(PLACEHOLDER.findall(entry.msgid)))
         expected_tags = sorted(HTML_TAG.findall(entry.msgid))
-        for text in translations(entry):
-            if (
-                sorted(set(PLACEHOLDER.findall(text))) != expected_placeholders
-                or sorted(HTML_TAG.findall(text)) != expected_tags
-            ):
+        if not entry.msgid_plural:
+            text = entry.msgstr
+            if set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(entry.msgid)):
                 mismatches.append((entry.msgid, text))
+            if sorted(HTML_TAG.findall(text)) != expected_tags:
+                mismatches.append((entry.msgid, text))
+            continue
+        # A plural form may leave out the number ("the valid row"), as the English singular does, but
+        # must use no name the code does not pass, and the forms together must use every one.
+        allowed = set(PLACEHOLDER.findall(entry.msgid)) | set(PLACEHOLDER.findall(entry.msgid_plural))
+        used = set()
+        for text in translations(entry):
+            used |= set(PLACEHOLDER.findall(text))
+            if not set(PLACEHOLDER.findall(text)) <= allowed or sorted(HTML_TAG.findall(text)) != expected_tags:
+                mismatches.append((entry.msgid, text))
+        if used != allowed:
+            mismatches.append((entry.msgid, sorted(used)))
     assert mismatches == []
 
 
