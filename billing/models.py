@@ -39,7 +39,7 @@ class Tariff(TenantOwned):
     source = models.CharField(_("legal source"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["tenant", "service", "category", "-valid_from"]
+        ordering = ["tenant_id", "service", "category", "-valid_from"]
         verbose_name = _("tariff")
         verbose_name_plural = _("tariffs")
         indexes = [models.Index(fields=["tenant", "service", "category", "valid_from"], name="tariff_lookup")]
@@ -57,7 +57,7 @@ class TariffBlock(models.Model):
     price = models.DecimalField(_("price per unit"), max_digits=12, decimal_places=4)
 
     class Meta:
-        ordering = ["tariff", models.F("up_to").asc(nulls_last=True)]
+        ordering = ["tariff_id", models.F("up_to").asc(nulls_last=True)]
         verbose_name = _("tariff block")
         verbose_name_plural = _("tariff blocks")
 
@@ -114,7 +114,7 @@ class InvoiceLine(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
 
     class Meta:
-        ordering = ["invoice", "pk"]
+        ordering = ["invoice_id", "pk"]
 
     def __str__(self):
         return self.description

@@ -71,7 +71,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["application", "pk"]
+        ordering = ["application_id", "pk"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
@@ -104,7 +104,7 @@ class Employee(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True)
 
     class Meta:
-        ordering = ["employee_list", "full_name"]
+        ordering = ["employee_list_id", "full_name"]
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
         constraints = [

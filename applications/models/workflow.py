@@ -48,7 +48,7 @@ class ApplicationKind(TenantOwned):
     is_active = models.BooleanField(_("accepted"), default=True)
 
     class Meta:
-        ordering = ["tenant", "name"]
+        ordering = ["tenant_id", "name"]
         verbose_name = _("application kind")
         verbose_name_plural = _("application kinds")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="application_kind_unique_per_tenant")]

@@ -32,7 +32,7 @@ class SubscriberAccount(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["tenant", "code"]
+        ordering = ["tenant_id", "code"]
         verbose_name = _("subscriber account")
         verbose_name_plural = _("subscriber accounts")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="account_code_unique_per_tenant")]
@@ -81,7 +81,7 @@ class Meter(TenantOwned):
     )
 
     class Meta:
-        ordering = ["account", "serial_number"]
+        ordering = ["account_id", "serial_number"]
         verbose_name = _("meter")
         verbose_name_plural = _("meters")
         constraints = [
@@ -128,7 +128,7 @@ class Reading(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["meter", "-reading_date", "-pk"]
+        ordering = ["meter_id", "-reading_date", "-pk"]
         verbose_name = _("reading")
         verbose_name_plural = _("readings")
         indexes = [

@@ -32,7 +32,7 @@ class PeriodReading(TenantOwned):
     )
 
     class Meta:
-        ordering = ["contract", "period", "meter"]
+        ordering = ["contract_id", "period", "meter_id"]
         verbose_name = _("period reading")
         verbose_name_plural = _("period readings")
         constraints = [models.UniqueConstraint(fields=["meter", "period"], name="period_reading_unique")]
@@ -65,7 +65,7 @@ class HotWaterVolume(TenantOwned):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
     class Meta:
-        ordering = ["contract", "period", "service_point"]
+        ordering = ["contract_id", "period", "service_point_id"]
         verbose_name = _("hot-water volume")
         verbose_name_plural = _("hot-water volumes")
         constraints = [models.UniqueConstraint(fields=["service_point", "period"], name="hot_water_volume_unique")]

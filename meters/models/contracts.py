@@ -56,7 +56,7 @@ class Contract(TenantOwned):
     )
 
     class Meta:
-        ordering = ["tenant", "number"]
+        ordering = ["tenant_id", "number"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="contract_number_unique_per_tenant")]
@@ -109,7 +109,7 @@ class ServicePoint(TenantOwned):
     address = models.CharField(_("connection point address"), max_length=300)
 
     class Meta:
-        ordering = ["contract", "address"]
+        ordering = ["contract_id", "address"]
         verbose_name = _("service point")
         verbose_name_plural = _("service points")
 

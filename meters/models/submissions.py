@@ -41,7 +41,7 @@ class SubmittedReading(TenantOwned):
     )
 
     class Meta:
-        ordering = ["application", "pk"]
+        ordering = ["application_id", "pk"]
         verbose_name = _("submitted reading")
         verbose_name_plural = _("submitted readings")
 

@@ -21,7 +21,7 @@ class CalendarDay(TenantOwned):
     name = models.CharField(_("name or reason"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["tenant", "date"]
+        ordering = ["tenant_id", "date"]
         verbose_name = _("calendar correction")
         verbose_name_plural = _("calendar corrections")
         constraints = [models.UniqueConstraint(fields=["tenant", "date"], name="calendar_day_unique_per_tenant")]

@@ -123,7 +123,7 @@ class Branch(TenantOwned):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     class Meta:
-        ordering = ["tenant", "name"]
+        ordering = ["tenant_id", "name"]
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="branch_code_unique_per_tenant")]
