@@ -43,3 +43,6 @@ SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.LocmemSmsBackend")
 # Redis never takes their messages.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 LANGUAGE_CODE = "en"  # tests read the source strings unless they switch language on purpose
+# Throttle counters live in the cache; each test starts with an empty one. A per-process memory
+# cache also keeps tests from flushing the Redis database that CI's Celery broker uses.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -30,6 +30,16 @@ def other_user(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters (login, status check, contract linking) must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox():
     """SMS sent through portal.sms.LocmemSmsBackend (the test settings' backend), emptied per test."""
     from portal import sms
