@@ -22,6 +22,8 @@ HISTORY_MONTHS = 12
 # a few days before the due date.
 ISSUE_DAY = 3
 PAID_DAYS_BEFORE_DUE = 4
+# The method is data as the bank reports it, not a UI string: in the utility's own language.
+PAYMENT_METHOD = {"ru": "Банковский перевод", "uz": "Bank oʻtkazmasi"}
 
 
 def seed_contract(contract, today):
@@ -43,7 +45,7 @@ def seed_contract(contract, today):
             amount=invoice.total,
             paid_on=max(paid_on, invoice.issued_on),
             external_id=f"DEMO-{invoice.number}",
-            method="Bank transfer",
+            method=PAYMENT_METHOD.get(account.tenant.default_language, "Bank transfer"),
             invoice=invoice,
         )
     return invoices
