@@ -98,20 +98,7 @@ def period_readings(request, contract_id):
                 if form.cleaned_data["value"] is not None
             ]
             if "submit" in request.POST:
-                try:
-                    outcomes = submit_period_readings(
-                        tenant=s.tenant,
-                        contract=s.contract,
-                        period=s.period,
-                        entries=entries,
-                        user=request.user,
-                        today=s.today,
-                        calendar=s.calendar,
-                    )
-                except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    _report_outcomes(request, outcomes)
+                if _submit_entries(request, s, entries):
                     return redirect(period_url(s.contract, s.period))
             else:
                 saved = save_period_drafts(
@@ -216,7 +203,9 @@ def _date(text):
     return datetime.date.fromisoformat(text)
 
 
-def _submit_upload(request, s, entries):
+def _submit_entries(request, s, entries):
+    """Submit the rows and report each row's outcome; False (with the reason shown) when the
+    submission as a whole is refused, e.g. outside the window."""
     try:
         outcomes = submit_period_readings(
             tenant=s.tenant,
@@ -229,8 +218,14 @@ def _submit_upload(request, s, entries):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("cabinet_readings:upload", contract_id=s.contract.pk)
+        return False
     _report_outcomes(request, outcomes)
+    return True
+
+
+def _submit_upload(request, s, entries):
+    if not _submit_entries(request, s, entries):
+        return redirect("cabinet_readings:upload", contract_id=s.contract.pk)
     return redirect(period_url(s.contract, s.period))
 
 
