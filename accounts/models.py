@@ -87,9 +87,12 @@ class Organization(models.Model):
     bank_code = models.CharField(_("bank code (BIC/MFO)"), max_length=20, blank=True)
     bank_account = models.CharField(_("settlement account"), max_length=34, blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="OrganizationMembership", related_name="organizations"
+        settings.AUTH_USER_MODEL,
+        through="OrganizationMembership",
+        related_name="organizations",
+        verbose_name=_("members"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -105,10 +108,14 @@ class OrganizationMembership(models.Model):
         OWNER = "owner", _("Owner")
         ACCOUNTANT = "accountant", _("Accountant")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ACCOUNTANT)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organization member")
@@ -127,7 +134,9 @@ class OrganizationInvitation(models.Model):
 
     VALID_DAYS = 7
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organization")
+    )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(
         _("role"),
@@ -135,7 +144,7 @@ class OrganizationInvitation(models.Model):
         choices=OrganizationMembership.Role.choices,
         default=OrganizationMembership.Role.ACCOUNTANT,
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(_("invitation token"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
     )

@@ -52,7 +52,7 @@ class TariffBlock(models.Model):
     """A consumption block of a tiered tariff: units above the previous block's limit up to
     ``up_to`` (None: no upper limit) cost ``price`` each."""
 
-    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="blocks")
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("tariff"))
     up_to = models.DecimalField(_("up to (units)"), max_digits=12, decimal_places=3, null=True, blank=True)
     price = models.DecimalField(_("price per unit"), max_digits=12, decimal_places=4)
 
@@ -72,9 +72,19 @@ class Invoice(TenantOwned):
         CANCELLED = "cancelled", _("Cancelled")
 
     number = models.CharField(_("number"), max_length=32)
-    account = models.ForeignKey("meters.SubscriberAccount", on_delete=models.PROTECT, related_name="invoices")
+    account = models.ForeignKey(
+        "meters.SubscriberAccount",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("subscriber account"),
+    )
     application = models.OneToOneField(
-        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice",
+        verbose_name=_("application"),
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -88,7 +98,7 @@ class Invoice(TenantOwned):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
     language = models.CharField(_("language"), max_length=8)
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="invoices/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -102,9 +112,9 @@ class Invoice(TenantOwned):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
     service = models.CharField(_("service"), max_length=16, choices=Service.choices)
-    meter = models.ForeignKey("meters.Meter", null=True, blank=True, on_delete=models.PROTECT)
+    meter = models.ForeignKey("meters.Meter", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("meter"))
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit = models.CharField(_("unit"), max_length=12)
@@ -115,21 +125,32 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["invoice_id", "pk"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
 
     def __str__(self):
         return self.description
 
 
 class Payment(TenantOwned):
-    account = models.ForeignKey("meters.SubscriberAccount", on_delete=models.PROTECT, related_name="payments")
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    account = models.ForeignKey(
+        "meters.SubscriberAccount",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("subscriber account"),
+    )
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
+    )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     method = models.CharField(_("method"), max_length=40, blank=True)
     # The bank's or payment provider's id: importing the same payment twice books it once.
     external_id = models.CharField(_("payment id"), max_length=64)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-paid_on", "-pk"]
@@ -137,6 +158,9 @@ class Payment(TenantOwned):
         verbose_name_plural = _("payments")
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="payment_external_id_unique")]
         indexes = [models.Index(fields=["account", "-paid_on"], name="payment_account_recent")]
+
+    def __str__(self):
+        return f"{self.amount} {self.paid_on:%Y-%m-%d} — {self.account.code}"
 
 
 class InvoiceSequence(TenantOwned):
@@ -147,10 +171,12 @@ class InvoiceSequence(TenantOwned):
     acceptance rolls its increment back too.
     """
 
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("invoice number sequence")
+        verbose_name_plural = _("invoice number sequences")
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="invoice_sequence_unique")]
 
     def __str__(self):
@@ -164,12 +190,19 @@ class MonthlyReport(TenantOwned):
     change the figures of a past month.
     """
 
-    contract = models.ForeignKey("meters.Contract", on_delete=models.CASCADE, related_name="monthly_reports")
+    contract = models.ForeignKey(
+        "meters.Contract", on_delete=models.CASCADE, related_name="monthly_reports", verbose_name=_("contract")
+    )
     period = models.DateField(_("month"), help_text=_("First day of the month."))
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
     language = models.CharField(_("language"), max_length=8)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)

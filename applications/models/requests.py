@@ -11,8 +11,12 @@ from .workflow import Application
 
 
 class LimitChangeRequest(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="limit_change")
-    contract = models.ForeignKey("meters.Contract", on_delete=models.PROTECT, related_name="limit_changes")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="limit_change", verbose_name=_("application")
+    )
+    contract = models.ForeignKey(
+        "meters.Contract", on_delete=models.PROTECT, related_name="limit_changes", verbose_name=_("contract")
+    )
     current_limit = models.DecimalField(_("current monthly limit"), max_digits=14, decimal_places=3, null=True)
     new_limit = models.DecimalField(_("new monthly limit"), max_digits=14, decimal_places=3)
     effective_from = models.DateField(_("from"))
@@ -31,8 +35,12 @@ class RequisitesChange(models.Model):
     """New bank details of an organization; they replace the current ones only once the supply
     company's staff confirm the request (``applied_at``)."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="requisites_change")
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="requisites_change", verbose_name=_("application")
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
     bank_name = models.CharField(_("bank"), max_length=200)
     bank_code = models.CharField(_("bank code (BIC/MFO)"), max_length=20)
     bank_account = models.CharField(_("settlement account"), max_length=34)
@@ -50,8 +58,12 @@ class RequisitesChange(models.Model):
 class Claim(models.Model):
     """A free-text application or claim; the staff reply goes into the timeline."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="claim")
-    contract = models.ForeignKey("meters.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="claim", verbose_name=_("application")
+    )
+    contract = models.ForeignKey(
+        "meters.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("contract")
+    )
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"))
 
@@ -64,11 +76,15 @@ class Claim(models.Model):
 
 
 class Attachment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
+    )
     file = models.FileField(_("file"), storage=private_storage, upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["application_id", "pk"]
@@ -83,8 +99,12 @@ class EmployeeList(models.Model):
     """The list of an organization's employees (e.g. for subsidised tariffs or access), sent as
     signed and marked received/confirmed by the supply company's staff."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="employee_list")
-    contract = models.ForeignKey("meters.Contract", on_delete=models.PROTECT, related_name="employee_lists")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="employee_list", verbose_name=_("application")
+    )
+    contract = models.ForeignKey(
+        "meters.Contract", on_delete=models.PROTECT, related_name="employee_lists", verbose_name=_("contract")
+    )
     signed_by = models.CharField(_("signed by (name and position)"), max_length=200)
 
     class Meta:
@@ -96,7 +116,9 @@ class EmployeeList(models.Model):
 
 
 class Employee(models.Model):
-    employee_list = models.ForeignKey(EmployeeList, on_delete=models.CASCADE, related_name="employees")
+    employee_list = models.ForeignKey(
+        EmployeeList, on_delete=models.CASCADE, related_name="employees", verbose_name=_("employee list")
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200)
     personal_number = models.CharField(_("personal number"), max_length=40)

@@ -65,10 +65,12 @@ class NumberSequence(TenantOwned):
     also rolls back its increment.
     """
 
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("application number sequence")
+        verbose_name_plural = _("application number sequences")
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="number_sequence_unique")]
 
     def __str__(self):
@@ -106,7 +108,7 @@ class Application(TenantOwned):
     contact_email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     language = models.CharField(_("language"), max_length=8)
-    idempotency_key = models.CharField(max_length=64)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     due_on = models.DateField(_("due on"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -142,17 +144,23 @@ class ApplicationEvent(models.Model):
         ASSIGNMENT = "assignment", _("Assignment")
         COMMENT = "comment", _("Comment")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STATUS)
-    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("made by")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
+    from_status = models.CharField(_("from status"), max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("shown to the applicant"), default=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
         indexes = [models.Index(fields=["application", "at"], name="event_application_time")]
 
     def __str__(self):

@@ -29,7 +29,7 @@ class SubscriberAccount(TenantOwned):
         settings.AUTH_USER_MODEL, blank=True, related_name="subscriber_accounts", verbose_name=_("users with access")
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["tenant_id", "code"]
@@ -53,7 +53,9 @@ class Meter(TenantOwned):
         REMOVED = "removed", _("Removed")
         REPLACED = "replaced", _("Replaced")
 
-    account = models.ForeignKey(SubscriberAccount, on_delete=models.PROTECT, related_name="meters")
+    account = models.ForeignKey(
+        SubscriberAccount, on_delete=models.PROTECT, related_name="meters", verbose_name=_("subscriber account")
+    )
     serial_number = models.CharField(_("factory number"), max_length=40)
     seal_number = models.CharField(_("seal number"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -108,7 +110,7 @@ class Reading(TenantOwned):
         SUPERSEDED = "superseded", _("Superseded")
         REJECTED = "rejected", _("Rejected")
 
-    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="readings")
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="readings", verbose_name=_("meter"))
     value = models.DecimalField(
         _("reading"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -124,8 +126,10 @@ class Reading(TenantOwned):
         verbose_name=_("supersedes"),
     )
     photo = models.FileField(_("photo"), storage=private_storage, upload_to="readings/%Y/%m/", blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["meter_id", "-reading_date", "-pk"]

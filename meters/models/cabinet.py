@@ -17,18 +17,27 @@ class PeriodReading(TenantOwned):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="period_readings")
-    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="period_readings")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="period_readings", verbose_name=_("contract")
+    )
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="period_readings", verbose_name=_("meter"))
     period = models.DateField(_("reporting period"), help_text=_("First day of the month."))
     value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
     reading_date = models.DateField(_("reading date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     refusal_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("saved by")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     booked_reading = models.OneToOneField(
-        Reading, null=True, blank=True, on_delete=models.PROTECT, related_name="period_reading"
+        Reading,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="period_reading",
+        verbose_name=_("booked reading"),
     )
 
     class Meta:
@@ -50,8 +59,12 @@ class HotWaterVolume(TenantOwned):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="hot_water_volumes")
-    service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="hot_water_volumes")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="hot_water_volumes", verbose_name=_("contract")
+    )
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.PROTECT, related_name="hot_water_volumes", verbose_name=_("connection point")
+    )
     period = models.DateField(_("reporting period"))
     previous_reading = models.DecimalField(
         _("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True
@@ -60,8 +73,10 @@ class HotWaterVolume(TenantOwned):
     volume = models.DecimalField(_("volume, m³"), max_digits=12, decimal_places=3)
     computed = models.BooleanField(_("computed from readings"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("saved by")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
     class Meta:

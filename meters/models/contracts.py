@@ -75,13 +75,22 @@ class ContractLink(TenantOwned):
         REJECTED = "rejected", _("Rejected")
         REMOVED = "removed", _("Removed")
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="links")
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="contract_links")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="links", verbose_name=_("contract"))
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="contract_links", verbose_name=_("organization")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     ended_at = models.DateTimeField(_("removed"), null=True, blank=True)
@@ -104,7 +113,9 @@ class ContractLink(TenantOwned):
 class ServicePoint(TenantOwned):
     """A connection point (address) of a contract; its meters hang off it."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="service_points")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="service_points", verbose_name=_("contract")
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
     address = models.CharField(_("connection point address"), max_length=300)
 

@@ -25,8 +25,15 @@ class SubmittedReading(TenantOwned):
         REJECTED = "rejected", _("Rejected")
         INSPECTED = "inspected", _("Replaced by the on-site check")
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="reading_lines")
-    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="submitted_readings")
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="reading_lines",
+        verbose_name=_("application"),
+    )
+    meter = models.ForeignKey(
+        Meter, on_delete=models.PROTECT, related_name="submitted_readings", verbose_name=_("meter")
+    )
     entered_serial = models.CharField(_("factory number entered"), max_length=40)
     entered_seal = models.CharField(_("seal number entered"), max_length=40, blank=True)
     value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
@@ -37,7 +44,12 @@ class SubmittedReading(TenantOwned):
     flags = models.JSONField(_("flags"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     booked_reading = models.OneToOneField(
-        Reading, null=True, blank=True, on_delete=models.PROTECT, related_name="submission"
+        Reading,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submission",
+        verbose_name=_("booked reading"),
     )
 
     class Meta:
@@ -53,13 +65,18 @@ class OnSiteCheck(TenantOwned):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="on_site_checks")
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="on_site_checks",
+        verbose_name=_("application"),
+    )
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     due_on = models.DateField(_("due on"))
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,12 +98,16 @@ class OnSiteCheck(TenantOwned):
 class InspectedReading(models.Model):
     """The reading the inspector found for one meter of the application."""
 
-    check_visit = models.ForeignKey(OnSiteCheck, on_delete=models.CASCADE, related_name="readings")
-    meter = models.ForeignKey(Meter, on_delete=models.PROTECT)
+    check_visit = models.ForeignKey(
+        OnSiteCheck, on_delete=models.CASCADE, related_name="readings", verbose_name=_("on-site check")
+    )
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, verbose_name=_("meter"))
     value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
     seal_number = models.CharField(_("seal number found"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("inspected reading")
+        verbose_name_plural = _("inspected readings")
         constraints = [models.UniqueConstraint(fields=["check_visit", "meter"], name="inspected_reading_unique")]
 
     def __str__(self):

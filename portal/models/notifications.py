@@ -37,8 +37,10 @@ class Notification(TenantOwned):
         blank=True,
         help_text=_("Names of files in private storage attached to an e-mail."),
     )
-    related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    related_id = models.CharField(max_length=64, blank=True)
+    related_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("related object type")
+    )
+    related_id = models.CharField(_("related object ID"), max_length=64, blank=True)
     related_object = GenericForeignKey("related_type", "related_id")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
