@@ -57,6 +57,9 @@ class SubmittedReading(TenantOwned):
         verbose_name = _("submitted reading")
         verbose_name_plural = _("submitted readings")
 
+    def __str__(self):
+        return f"№{self.entered_serial}: {self.value} ({self.reading_date:%Y-%m-%d})"
+
 
 class OnSiteCheck(TenantOwned):
     """A visit by the branch's inspector; his reading is booked instead of the submitted one."""
@@ -93,6 +96,9 @@ class OnSiteCheck(TenantOwned):
     class Meta:
         verbose_name = _("on-site check")
         verbose_name_plural = _("on-site checks")
+
+    def __str__(self):
+        return f"{self.application.number} — {self.get_status_display()} ({self.due_on:%Y-%m-%d})"
 
 
 class InspectedReading(models.Model):
