@@ -56,7 +56,8 @@ def meters_with_last_reading(account):
     """The account's meters, each with ``last_value`` and ``last_date`` of its last accepted reading."""
     last = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.ACCEPTED).order_by("-reading_date", "-pk")
     return (
-        Meter.objects.filter(account=account)
+        Meter.objects.for_tenant(account.tenant_id)
+        .filter(account=account)
         .annotate(last_value=Subquery(last.values("value")[:1]), last_date=Subquery(last.values("reading_date")[:1]))
         .order_by("kind", "serial_number")
     )
@@ -65,7 +66,8 @@ def meters_with_last_reading(account):
 def chart_readings(account, since):
     """(meter id, date, value) of every accepted reading of the account's meters since ``since``."""
     return list(
-        Reading.objects.filter(meter__account=account, status=Reading.Status.ACCEPTED, reading_date__gte=since)
+        Reading.objects.for_tenant(account.tenant_id)
+        .filter(meter__account=account, status=Reading.Status.ACCEPTED, reading_date__gte=since)
         .order_by("meter_id", "reading_date", "pk")
         .values_list("meter_id", "reading_date", "value")
     )
@@ -97,7 +99,15 @@ def account_page(account):
         account=account,
         meters=meters,
         balance=account_balance(account),
-        invoices=list(Invoice.objects.filter(account=account).order_by("-issued_on", "-pk")[:RECENT_ROWS]),
-        payments=list(Payment.objects.filter(account=account).order_by("-paid_on", "-pk")[:RECENT_ROWS]),
+        invoices=list(
+            Invoice.objects.for_tenant(account.tenant_id)
+            .filter(account=account)
+            .order_by("-issued_on", "-pk")[:RECENT_ROWS]
+        ),
+        payments=list(
+            Payment.objects.for_tenant(account.tenant_id)
+            .filter(account=account)
+            .order_by("-paid_on", "-pk")[:RECENT_ROWS]
+        ),
         charts=charts.build_charts(meters, readings, today=today),
     )
