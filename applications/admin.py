@@ -194,4 +194,3 @@ class ApplicationKindAdmin(TenantScopedAdmin):
     search_fields = ["name", "code"]
 
 
-from applications import admin_requests  # noqa: E402, F401  (W4 request payloads and decisions)

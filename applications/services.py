@@ -5,7 +5,6 @@ an ``ApplicationEvent``, so the timeline is complete by construction. Notificati
 applicant go through the outbox in the same transaction.
 """
 
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,9 +42,6 @@ FALLBACK_TERM = 10
 NOTIFIED_STATUSES = {Status.REJECTED, Status.WAITING_FOR_APPLICANT, Status.EXECUTED}
 
 
-def tenant_today(tenant):
-    """Today in the tenant's time zone: numbers and due dates follow the tenant's calendar, not UTC."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.timezone))
 
 
 def kind_for(tenant, code):
@@ -105,7 +101,7 @@ def open_application(
         if application is not None:
             return application, False
         kind = kind_for(tenant, kind_code)
-        today = tenant_today(tenant)
+        today = tenant.today()
         try:
             with transaction.atomic():
                 # The second of two racing requests waits here for the first one's commit ...

@@ -8,7 +8,6 @@ replaced, so ``manage.py seed_demo`` can run any number of times and leaves the 
 import datetime
 from decimal import Decimal
 
-from billing import demo_contracts
 from billing.models import Service, Tariff, TariffBlock
 from portal.models import Branch, Tenant
 
@@ -255,5 +254,4 @@ def seed(stdout=None):
             count += 1
     if stdout is not None:
         stdout.write(f"billing: {count} tariffs with their published sources")
-    demo_contracts.seed(stdout)
     return []

@@ -7,7 +7,7 @@ from django.utils import translation
 from billing.models import Invoice, InvoiceLine
 from billing.numbering import due_date, invoice_number, next_invoice_sequence, payment_reference
 from billing.selectors_cabinet import consumption_by_meter
-from billing.services import ZERO, _lines_for_reading, publish_render, tenant_today
+from billing.services import ZERO, _lines_for_reading, publish_render
 from meters.models import Reading
 
 
@@ -39,7 +39,7 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
     if not lines:
         return None
 
-    issued_on = issued_on or tenant_today(tenant)
+    issued_on = issued_on or tenant.today()
     # Payment by the 10th of the month after the billing period; a late invoice gets its own term.
     due_on = due_date(tenant, period_end)
     if due_on < issued_on:

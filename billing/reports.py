@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from billing.models import MonthlyReport
-from billing.pdf import BASE_URL, StaticOnlyFetcher
 from billing.selectors_cabinet import monthly_report
+from portal.pdf import BASE_URL, StaticOnlyFetcher
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from accounts.models import OrganizationMembership
 from billing import charts
 from billing.models import Invoice, Payment
-from billing.services import account_balance, tenant_today
+from billing.services import account_balance
 from meters.models import Contract, Meter, Reading, SubscriberAccount
 from portal.models import StaffMembership
 
@@ -92,7 +92,7 @@ class AccountPage:
 
 
 def account_page(account):
-    today = tenant_today(account.tenant)
+    today = account.tenant.today()
     meters = list(meters_with_last_reading(account))
     readings = chart_readings(account, charts.add_months(charts.window_start(today), -1))
     return AccountPage(

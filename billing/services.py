@@ -5,13 +5,12 @@ consumption is Decimal with 3 places (m³ to the litre, kWh to the watt-hour) an
 """
 
 import logging
-import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, Payment, Service, Tariff
@@ -38,8 +37,6 @@ def money(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def tenant_today(tenant):
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.timezone))
 
 
 # -- tariffs -------------------------------------------------------------------------------------
@@ -210,7 +207,7 @@ def form_invoice_for_application(*, application, booked_readings):
     if not lines:
         return None
 
-    issued_on = tenant_today(tenant)
+    issued_on = tenant.today()
     sequence = next_invoice_sequence(tenant, issued_on.year)
     invoice = Invoice(
         tenant=tenant,

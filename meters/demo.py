@@ -12,9 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from meters import demo_contracts
 from meters.models import Meter, Reading, SubscriberAccount
-from meters.selectors import tenant_today
 from portal.models import Branch, Tenant
 
 # code, holder, address, branch code, [(serial, seal, reading at the start of the history)]
@@ -75,12 +73,11 @@ def seed_readings(meter, start_value, share, dates, rng):
 
 
 def seed(stdout):
-    demo_contracts.seed(stdout)
     tenant = Tenant.objects.filter(slug="azersu").first()
     if tenant is None:
         stdout.write("meters: no Azersu tenant, skipped")
         return []
-    dates = month_dates(tenant_today(tenant), HISTORY_MONTHS)
+    dates = month_dates(tenant.today(), HISTORY_MONTHS)
     installed_on = dates[0] - datetime.timedelta(days=30)
     stdout.write("Azersu subscriber codes for the readings demo:")
     for code, holder, address, branch_code, meters in ACCOUNTS:

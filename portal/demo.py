@@ -162,7 +162,7 @@ STAFF = {
 }
 
 # Apps whose models staff review and maintain in the admin.
-STAFF_APPS = ["portal", "meters", "applications", "billing", "connections"]
+STAFF_APPS = ["portal", "meters", "applications", "billing", "readings", "cabinet", "connections", "removals"]
 # Models only an administrator may change: a reviewer editing memberships could lift his own
 # branch restriction; the outbox is written by the system only.
 ADMIN_ONLY_CHANGE = {"portal.tenant", "portal.staffmembership"}

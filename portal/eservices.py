@@ -29,7 +29,7 @@ CATALOGUE = [
     EService(
         Workflow.METER_READINGS, _("Submission of meter readings by household consumers and forming of the invoice"),
         _("Enter your subscriber code, the readings of your meters with a photo, and receive the invoice."),
-        "meters:submit_readings", _("Citizens"),
+        "readings:submit_readings", _("Citizens"),
     ),
     EService(
         Workflow.GRID_CONNECTION, _("Connection of a house or apartment to the electricity grid (up to 150 kW)"),

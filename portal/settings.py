@@ -25,11 +25,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Bottom layer first (DESIGN.md "Layout"): portal, accounts, meters, applications, billing,
+    # then the workflow apps.
     "portal",
     "accounts",
     "meters",
     "applications",
     "billing",
+    "readings",
+    "cabinet",
     "connections",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",

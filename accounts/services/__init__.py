@@ -4,13 +4,6 @@ Every function is keyword-only. Links in e-mails are made absolute by ``absolute
 request's ``build_absolute_uri``), so they keep the tenant's host or path prefix.
 """
 
-from .contracts import (
-    confirm_contract_link,
-    link_retry_after,
-    reject_contract_link,
-    remove_contract_link,
-    request_contract_link,
-)
 from .organizations import (
     accept_invitation,
     change_member_role,
@@ -30,19 +23,14 @@ from .two_factor import (
 __all__ = [
     "accept_invitation",
     "change_member_role",
-    "confirm_contract_link",
     "confirm_email",
     "confirm_totp_device",
     "create_organization",
     "disable_two_factor",
     "invite_member",
-    "link_retry_after",
     "register_user",
-    "reject_contract_link",
-    "remove_contract_link",
     "remove_member",
     "replace_backup_codes",
-    "request_contract_link",
     "resend_confirmation",
     "send_confirmation",
     "start_totp_setup",

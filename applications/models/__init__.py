@@ -1,4 +1,4 @@
-from .requests import Attachment, Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
+from .attachments import Attachment
 from .workflow import (
     CLOSED,
     REASON_REQUIRED,
@@ -12,5 +12,5 @@ from .workflow import (
 
 __all__ = [
     "CLOSED", "REASON_REQUIRED", "TRANSITIONS", "Application", "ApplicationEvent", "ApplicationKind", "Attachment",
-    "Claim", "Employee", "EmployeeList", "LimitChangeRequest", "NumberSequence", "RequisitesChange", "Status",
+    "NumberSequence", "Status",
 ]

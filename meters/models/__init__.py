@@ -1,21 +1,5 @@
 from .accounts import Meter, Reading, SubscriberAccount
-from .cabinet import HotWaterVolume, PeriodReading
-from .contracts import Contract, ContractLink, ServicePoint
+from .contracts import Contract, ServicePoint
 from .storage import private_storage
-from .submissions import InspectedReading, OnSiteCheck, ReadingsApplication, SubmittedReading
 
-__all__ = [
-    "Contract",
-    "ContractLink",
-    "HotWaterVolume",
-    "InspectedReading",
-    "Meter",
-    "OnSiteCheck",
-    "PeriodReading",
-    "Reading",
-    "ReadingsApplication",
-    "ServicePoint",
-    "SubmittedReading",
-    "SubscriberAccount",
-    "private_storage",
-]
+__all__ = ["Contract", "Meter", "Reading", "ServicePoint", "SubscriberAccount", "private_storage"]

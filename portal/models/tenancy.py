@@ -1,6 +1,9 @@
+import zoneinfo
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import TenantManager
@@ -80,6 +83,12 @@ class Tenant(models.Model):
         from portal.urls_helpers import tenant_reverse
 
         return tenant_reverse(self, "home")
+
+    def today(self):
+        """Today where the tenant is: a reading taken this evening in Baku is not "future", and
+        numbers, due dates and windows follow the tenant's calendar, not UTC. Tests freeze time
+        here, in one place."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
 
     def offers(self, workflow):
         return workflow in self.workflows

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from applications import services
+from portal.models import Tenant
 from tests.w1_factories import SubscriberAccountFactory
 
 
@@ -34,7 +35,7 @@ def on_day(monkeypatch):
     """Make ``day`` today in every tenant's time zone, for numbers and due dates."""
 
     def set_today(day):
-        monkeypatch.setattr(services, "tenant_today", lambda tenant: day)
+        monkeypatch.setattr(Tenant, "today", lambda tenant: day)
 
     return set_today
 

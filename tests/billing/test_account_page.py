@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from billing import charts, selectors, services
+from billing import charts, services
 from billing.models import Invoice
 from meters.models import Meter
+from portal.models import Tenant
 from tests.billing.conftest import book
 from tests.w1_factories import MeterFactory, SubscriberAccountFactory
 
@@ -18,8 +19,7 @@ TODAY = datetime.date(2026, 10, 15)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(services, "tenant_today", lambda tenant: TODAY)
-    monkeypatch.setattr(selectors, "tenant_today", lambda tenant: TODAY)
+    monkeypatch.setattr(Tenant, "today", lambda tenant: TODAY)
 
 
 def monthly_readings(meter, months=24, step="10"):

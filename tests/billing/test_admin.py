@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 
 from billing import services
 from billing.models import Invoice, Payment, Tariff
+from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
 from tests.factories import StaffMembershipFactory
 
@@ -22,7 +23,7 @@ def staff(tenant, client, otp_login):
 
 @pytest.fixture
 def invoice(application, meter, water_tariffs, monkeypatch):
-    monkeypatch.setattr(services, "tenant_today", lambda tenant: datetime.date(2026, 10, 5))
+    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "110", datetime.date(2026, 10, 1))
     return services.form_invoice_for_application(application=application, booked_readings=[reading])

@@ -5,15 +5,16 @@ import datetime
 import pytest
 
 from accounts.models import Organization, OrganizationMembership
-from billing import services, tasks
+from billing import tasks
 from billing.services import form_invoice_for_application
+from portal.models import Tenant
 from tests.billing.conftest import book
 from tests.factories import StaffMembershipFactory, UserFactory
 
 
 @pytest.fixture
 def invoice(application, meter, water_tariffs, monkeypatch):
-    monkeypatch.setattr(services, "tenant_today", lambda tenant: datetime.date(2026, 10, 5))
+    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "110", datetime.date(2026, 10, 1))
     return form_invoice_for_application(application=application, booked_readings=[reading])

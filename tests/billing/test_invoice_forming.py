@@ -9,6 +9,7 @@ from billing import numbering, services
 from billing.models import Invoice
 from billing.services import form_invoice_for_application
 from meters.models import Meter, Reading
+from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
 from tests.w1_factories import ApplicationFactory, MeterFactory
 
@@ -16,7 +17,7 @@ from tests.w1_factories import ApplicationFactory, MeterFactory
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     day = datetime.date(2026, 10, 5)
-    monkeypatch.setattr(services, "tenant_today", lambda tenant: day)
+    monkeypatch.setattr(Tenant, "today", lambda tenant: day)
     return day
 
 

@@ -11,6 +11,9 @@ from billing.models import Invoice, Payment
 from portal.urls_helpers import tenant_reverse
 from tests.w1_factories import ContractFactory, OrganizationFactory
 
+# Short names the tests use → the cabinet's URL names.
+BILLING_URL_NAMES = {"history": "billing_history"}
+
 
 @pytest.fixture
 def contract(tenant, user):
@@ -26,7 +29,12 @@ def member(client, user, contract):
 
 
 def page_url(contract, name, query=""):
-    return tenant_reverse(contract.tenant, f"cabinet_billing:{name}", kwargs={"contract_id": contract.pk}) + query
+    return (
+        tenant_reverse(
+            contract.tenant, "cabinet:" + BILLING_URL_NAMES.get(name, name), kwargs={"contract_id": contract.pk}
+        )
+        + query
+    )
 
 
 def make_invoice(account, period_start, total, *, number=None, vat="0", status=Invoice.Status.ISSUED):

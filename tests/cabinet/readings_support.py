@@ -6,10 +6,13 @@ from decimal import Decimal
 
 from accounts.models import OrganizationMembership
 from meters.models import Meter
-from portal.models import Workflow
+from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
 from tests.factories import TenantFactory
 from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory, ServicePointFactory
+
+# Short names the tests use → the cabinet's URL names.
+READINGS_URL_NAMES = {"period": "readings", "upload": "readings_upload", "template": "readings_template"}
 
 
 def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
@@ -43,11 +46,13 @@ def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9
 
 def freeze_today(monkeypatch, day):
     """The tenant's today as every cabinet readings view sees it."""
-    monkeypatch.setattr("meters.views_cabinet.tenant_today", lambda tenant: day)
+    monkeypatch.setattr(Tenant, "today", lambda tenant: day)
 
 
 def url(tenant, name, contract, **kwargs):
-    return tenant_reverse(tenant, f"cabinet_readings:{name}", kwargs={"contract_id": contract.pk, **kwargs})
+    return tenant_reverse(
+        tenant, "cabinet:" + READINGS_URL_NAMES.get(name, name), kwargs={"contract_id": contract.pk, **kwargs}
+    )
 
 
 def row_data(meter, value, day=None, period=None):

@@ -15,6 +15,9 @@ from portal.urls_helpers import tenant_reverse
 from tests.factories import StaffMembershipFactory, TenantFactory, UserFactory, login_verified_staff
 from tests.w1_factories import ContractFactory, OrganizationFactory
 
+# Short names the tests use → the cabinet's URL names.
+REQUEST_URL_NAMES = {"list": "requests", "attachment": "request_attachment", "detail": "request_detail"}
+
 CHANGELIST = "/admin/applications/application/"
 User = get_user_model()
 
@@ -30,7 +33,9 @@ class Cabinet:
 
     def url(self, name, **kwargs):
         return tenant_reverse(
-            self.tenant, f"cabinet_requests:{name}", kwargs={"contract_id": self.contract.pk, **kwargs}
+            self.tenant,
+            "cabinet:" + REQUEST_URL_NAMES.get(name, name),
+            kwargs={"contract_id": self.contract.pk, **kwargs},
         )
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing.selectors_cabinet import current_month_estimate
+from portal.models import Tenant
 from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import page_url
 from tests.w1_factories import MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
@@ -43,7 +44,7 @@ def meter(contract):
 
 @pytest.fixture
 def frozen_today(monkeypatch):
-    monkeypatch.setattr("billing.cabinet_views.tenant_today", lambda tenant: TODAY)
+    monkeypatch.setattr(Tenant, "today", lambda tenant: TODAY)
 
 
 def test_estimate_prices_consumption_since_the_month_began_through_the_tariff_blocks(contract, meter, tiered_tariff):

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from billing import demo_contracts
 from billing.models import Invoice, Payment
 from billing.selectors_cabinet import add_months, month_start
-from billing.services import tenant_today
+from cabinet import demo_billing as demo_contracts
 from tests.factories import TenantFactory
 from tests.w1_factories import ContractFactory, MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
 
@@ -30,7 +29,7 @@ def uzbekenergo_contract(db):
     TariffBlockFactory(tariff=tariff, price=Decimal("1000"))
     contract = ContractFactory(tenant=tenant, number="UZ-DEMO-1")
     meter = MeterFactory(account=contract.account, kind="electricity", installed_on=datetime.date(2019, 1, 1))
-    this_month = month_start(tenant_today(tenant))
+    this_month = month_start(tenant.today())
     for offset in range(14, 0, -1):
         day = add_months(this_month, -offset).replace(day=25)
         ReadingFactory(meter=meter, value=Decimal(10000 - 100 * offset), reading_date=day)

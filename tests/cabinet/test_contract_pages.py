@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from accounts.models import OrganizationMembership
-from meters.models import ContractLink
+from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
 from tests.factories import TenantFactory, UserFactory
 from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ServicePointFactory

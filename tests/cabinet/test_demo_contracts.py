@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from meters import demo_contracts
+from cabinet import demo as demo_contracts
 from meters.models import Contract, Meter, Reading
 from portal import demo as portal_demo
 

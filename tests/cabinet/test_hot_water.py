@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from meters.models import HotWaterVolume, Meter
+from cabinet.models import HotWaterVolume
+from meters.models import Meter
 from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
 from tests.w1_factories import ReadingFactory, ServicePointFactory
 

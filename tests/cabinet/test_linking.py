@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import OrganizationMembership
-from meters.models import ContractLink
+from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
 from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
 from tests.w1_factories import ContractFactory, OrganizationFactory
@@ -110,7 +110,7 @@ def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
     staff_client = client_class_copy(client)
     login_verified_staff(staff_client, staff_member(tenant))
     response = staff_client.post(
-        reverse("admin:meters_contractlink_changelist"),
+        reverse("admin:cabinet_contractlink_changelist"),
         {"action": "confirm", "_selected_action": [pending.pk]},
         follow=True,
     )
@@ -131,7 +131,7 @@ def test_staff_may_reject_a_pending_link(client, tenant, user, organization, con
     staff_client = client_class_copy(client)
     login_verified_staff(staff_client, staff_member(tenant))
     staff_client.post(
-        reverse("admin:meters_contractlink_changelist"), {"action": "reject", "_selected_action": [pending.pk]}
+        reverse("admin:cabinet_contractlink_changelist"), {"action": "reject", "_selected_action": [pending.pk]}
     )
 
     pending.refresh_from_db()
@@ -279,7 +279,7 @@ def client_class_copy(client):
 
 def staff_member(tenant):
     membership = StaffMembershipFactory(tenant=tenant, user__email="reviewer@azersu.test")
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="meters"))
+    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["meters", "cabinet"]))
     return membership.user
 
 

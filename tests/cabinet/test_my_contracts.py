@@ -4,9 +4,10 @@ confirmation) takes it out of the cabinet and its menu, and keeps its history.""
 import pytest
 from django.core.cache import cache
 
-from accounts import services
 from accounts.models import OrganizationMembership
-from meters.models import ContractLink, Reading
+from cabinet.models import ContractLink
+from cabinet.services import linking as services
+from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
 from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meters.models import Meter, PeriodReading, Reading
+from cabinet.models import PeriodReading
+from meters.models import Meter, Reading
 from portal.models import Workflow
 from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
 from tests.factories import UserFactory

@@ -2,7 +2,8 @@
 
 import pytest
 
-from applications.models import Application, Employee, Status
+from applications.models import Application, Status
+from cabinet.models import Employee
 from tests.cabinet.requests_support import admin_action, key, make_cabinet, make_reviewer
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from applications.models import Application, LimitChangeRequest, Status
-from applications.services_requests import confirm_limit_change, request_limit_change
+from applications.models import Application, Status
+from cabinet.models import LimitChangeRequest
+from cabinet.services.requests import confirm_limit_change, request_limit_change
 from tests.cabinet.requests_support import admin_action, key, make_cabinet, make_reviewer
 
 pytestmark = pytest.mark.django_db

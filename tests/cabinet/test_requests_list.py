@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from applications.services_requests import submit_claim
+from cabinet.services.requests import submit_claim
 from tests.cabinet.requests_support import key, make_cabinet
 from tests.w1_factories import ContractFactory
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from meters.models import PeriodReading, Reading
+from cabinet.models import PeriodReading
+from meters.models import Reading
 from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
 from tests.w1_factories import ServicePointFactory
 

@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 
-from meters.models import PeriodReading, Reading
-from meters.windows import default_period, submission_window
+from cabinet.models import PeriodReading
+from cabinet.windows import default_period, submission_window
+from meters.models import Reading
 from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Organization
 from billing.models import Tariff
-from meters.models import Contract, PeriodReading, Reading
-from meters.selectors import tenant_today
-from meters.windows import add_months, first_of_month, submission_window
-from portal.models import Workflow
+from cabinet.models import PeriodReading
+from cabinet.windows import add_months, first_of_month, submission_window
+from meters.models import Contract, Reading
+from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
 from tests.cabinet.billing_fixtures import make_invoice, make_payment
@@ -59,13 +59,13 @@ def submission_day(tenant, monkeypatch):
     """The tenant's real today, so that the walk submits inside the window whatever the date of the
     run. No window can contain a day in a run of three or more days off (the New Year holidays);
     then the server's today moves to the first day with an open window."""
-    real_today = tenant_today(tenant)
+    real_today = tenant.today()
     for offset in range(15):
         day = real_today + datetime.timedelta(days=offset)
         found = open_window(tenant, day)
         if found is not None:
             if day != real_today:
-                monkeypatch.setattr("meters.views_cabinet.tenant_today", lambda tenant: day)
+                monkeypatch.setattr(Tenant, "today", lambda tenant: day)
             return day, *found
     raise AssertionError(f"no submission window opens within two weeks of {real_today}")
 

@@ -62,7 +62,7 @@ def world(transactional_db):
     reviewer = UserFactory(email="reviewer@azersu.test", is_staff=True, preferred_language="en")
     StaffMembershipFactory(tenant=tenant, user=reviewer).branches.add(branch)
     reviewer.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=["meters", "applications", "billing"])
+        *Permission.objects.filter(content_type__app_label__in=["meters", "applications", "billing", "readings"])
     )
     device = TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
     return {"tenant": tenant, "account": account, "citizen": citizen, "reviewer": reviewer, "device": device}

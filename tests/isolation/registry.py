@@ -65,7 +65,7 @@ def owned(world, obj_kwargs, tenant="a"):
     )
 
 
-@covers("applications:detail", "meters:submission_done")
+@covers("applications:detail", "readings:submission_done")
 def application_pages(world):
     return owned(world, {"number": world.application.number})
 
@@ -87,7 +87,7 @@ def account_detail(world):
     return owned(world, {"code": world.account.code})
 
 
-@covers("meters:submission_photo")
+@covers("readings:submission_photo")
 def submission_photo(world):
     return owned(world, {"pk": world.submitted_reading.pk})
 

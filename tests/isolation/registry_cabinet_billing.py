@@ -4,17 +4,17 @@ from tests.isolation.registry import covers, owned
 
 
 @covers(
-    "cabinet_billing:history",
-    "cabinet_billing:payments",
-    "cabinet_billing:current_month",
-    "cabinet_billing:report",
-    "cabinet_billing:report_csv",
+    "cabinet:billing_history",
+    "cabinet:payments",
+    "cabinet:current_month",
+    "cabinet:report",
+    "cabinet:report_csv",
 )
 def contract_billing_pages(world):
     return owned(world, {"contract_id": world.contract.pk})
 
 
-@covers("cabinet_billing:report_pdf")
+@covers("cabinet:report_pdf")
 def contract_report_request(world):
     # Asking for the PDF writes a row and queues a task, so the probe posts; the GET download is
     # covered in tests/cabinet/test_billing_report.py.

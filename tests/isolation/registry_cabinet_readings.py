@@ -14,18 +14,18 @@ def _contract_with_meter(world):
 
 
 @covers(
-    "cabinet_readings:period",
-    "cabinet_readings:upload",
-    "cabinet_readings:hot_water",
-    "cabinet_readings:archive",
-    "cabinet_readings:archive_csv",
+    "cabinet:readings",
+    "cabinet:readings_upload",
+    "cabinet:hot_water",
+    "cabinet:archive",
+    "cabinet:archive_csv",
 )
 def contract_readings_pages(world):
     contract = world.cached("contract_with_meter", lambda: _contract_with_meter(world))
     return owned(world, {"contract_id": contract.pk})
 
 
-@covers("cabinet_readings:template")
+@covers("cabinet:readings_template")
 def contract_readings_template(world):
     contract = world.cached("contract_with_meter", lambda: _contract_with_meter(world))
     return owned(world, {"contract_id": contract.pk, "fmt": "xlsx"})

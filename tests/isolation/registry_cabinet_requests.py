@@ -5,12 +5,12 @@ from tests.isolation.registry import covers, owned
 
 
 @covers(
-    "cabinet_requests:list",
-    "cabinet_requests:limit_change",
-    "cabinet_requests:requisites_change",
-    "cabinet_requests:claim_new",
-    "cabinet_requests:employee_lists",
-    "cabinet_requests:employee_list_new",
+    "cabinet:requests",
+    "cabinet:limit_change",
+    "cabinet:requisites_change",
+    "cabinet:claim_new",
+    "cabinet:employee_lists",
+    "cabinet:employee_list_new",
 )
 def request_pages(world):
     return owned(world, {"contract_id": world.contract.pk})
@@ -21,7 +21,7 @@ def _claim(world):
 
     from django.core.files.base import ContentFile
 
-    from applications.services_requests import submit_claim
+    from cabinet.services.requests import submit_claim
 
     def build():
         pdf = ContentFile(b"%PDF-1.4 isolation", name="letter.pdf")
@@ -38,11 +38,11 @@ def _claim(world):
     return world.cached("cabinet_claim", build)
 
 
-@covers("cabinet_requests:detail")
+@covers("cabinet:request_detail")
 def request_detail(world):
     return owned(world, {"contract_id": world.contract.pk, "number": _claim(world).number})
 
 
-@covers("cabinet_requests:attachment")
+@covers("cabinet:request_attachment")
 def request_attachment(world):
     return owned(world, {"contract_id": world.contract.pk, "pk": _claim(world).attachments.get().pk})

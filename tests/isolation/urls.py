@@ -19,21 +19,24 @@ class Route:
         return bool(self.params)
 
 
-def _walk(patterns, prefix="", namespace=""):
+def _params(pattern):
+    params = tuple(pattern.converters) if hasattr(pattern, "converters") else ()
+    return params or tuple(pattern.regex.groupindex)
+
+
+def _walk(patterns, prefix="", namespace="", inherited=()):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace in SKIPPED_NAMESPACES:
                 continue
             ns = ":".join(filter(None, [namespace, entry.namespace]))
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            # Pages nested under a parent (cabinet/contracts/<contract_id>/...) inherit its parameters.
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns, inherited + _params(entry.pattern))
         elif isinstance(entry, URLPattern):
             if not entry.name:
                 continue  # unnamed patterns (static files in DEBUG) are not pages
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            params = tuple(entry.pattern.converters) if hasattr(entry.pattern, "converters") else ()
-            if not params:
-                params = tuple(entry.pattern.regex.groupindex)
-            yield Route(name, prefix + str(entry.pattern), params)
+            yield Route(name, prefix + str(entry.pattern), inherited + _params(entry.pattern))
 
 
 def all_routes():

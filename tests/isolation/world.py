@@ -51,7 +51,7 @@ class World:
 
         from django.core.files.base import ContentFile
 
-        from meters.models import SubmittedReading
+        from readings.models import SubmittedReading
 
         line = SubmittedReading(
             tenant=self.tenant_a,

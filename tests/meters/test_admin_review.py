@@ -10,9 +10,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from applications.models import Status
-from meters.models import OnSiteCheck, Reading, SubmittedReading
-from meters.services import ReadingLine, send_to_on_site_check, submit_readings
+from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
+from readings.models import OnSiteCheck, SubmittedReading
+from readings.services import ReadingLine, send_to_on_site_check, submit_readings
 from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
 from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
 from tests.w1_factories import SubscriberAccountFactory
@@ -25,7 +26,7 @@ def staff(tenant, branches=(), email=None):
         tenant=tenant, user=UserFactory(email=email, is_staff=True, preferred_language="en")
     )
     membership.branches.add(*branches)
-    permissions = Permission.objects.filter(content_type__app_label__in=["meters", "applications"])
+    permissions = Permission.objects.filter(content_type__app_label__in=["meters", "applications", "readings"])
     membership.user.user_permissions.add(*permissions)
     return membership.user
 
@@ -62,17 +63,17 @@ def application(tenant, account, user):
 
 
 def changelist():
-    return reverse("admin:meters_readingsapplication_changelist")
+    return reverse("admin:readings_readingsapplication_changelist")
 
 
 def test_the_line_is_shown_against_the_database_with_readable_flags(client, tenant, branch, application):
     login_verified_staff(client, staff(tenant, [branch], "reviewer@azersu.test"))
-    page = client.get(reverse("admin:meters_readingsapplication_change", args=[application.pk])).content.decode()
+    page = client.get(reverse("admin:readings_readingsapplication_change", args=[application.pk])).content.decode()
     assert "Seal number entered PL-OTHER, database PL0000" in page
     assert "Implausible jump: 700.000 since the last reading; usual consumption 0.333 a day" in page
     assert "Citizen confirmed an unusual reading" in page
     line = application.reading_lines.get()
-    assert tenant_reverse(tenant, "meters:submission_photo", kwargs={"pk": line.pk}) in page
+    assert tenant_reverse(tenant, "readings:submission_photo", kwargs={"pk": line.pk}) in page
 
 
 def test_staff_accept_books_the_readings_and_executes(client, tenant, branch, application):
@@ -105,8 +106,8 @@ def test_send_to_on_site_check_then_record_the_inspection(client, tenant, branch
     )
     check = OnSiteCheck.objects.get(application=application)
     meter = account.meters.get()
-    record_url = reverse("admin:meters_onsitecheck_record", args=[check.pk])
-    assert record_url in client.get(reverse("admin:meters_onsitecheck_change", args=[check.pk])).content.decode()
+    record_url = reverse("admin:readings_onsitecheck_record", args=[check.pk])
+    assert record_url in client.get(reverse("admin:readings_onsitecheck_change", args=[check.pk])).content.decode()
     response = client.post(
         record_url,
         {"performed_on": YESTERDAY.isoformat(), f"value_{meter.pk}": "215.5", f"seal_{meter.pk}": "PL0000", "note": ""},
@@ -123,7 +124,7 @@ def test_staff_of_another_branch_or_tenant_cannot_see_the_application(client, te
     for user in [staff(tenant, [other_branch], "elsewhere@azersu.test"), staff(other_tenant, [], "ru@izh.test")]:
         login_verified_staff(client, user)
         assert application.number not in client.get(changelist()).content.decode()
-        change = client.get(reverse("admin:meters_readingsapplication_change", args=[application.pk]))
+        change = client.get(reverse("admin:readings_readingsapplication_change", args=[application.pk]))
         assert change.status_code == 302  # the admin redirects a missing object to the index
         client.post(changelist(), {"action": "accept", "_selected_action": [application.pk]})
         application.refresh_from_db()
@@ -133,8 +134,8 @@ def test_staff_of_another_branch_or_tenant_cannot_see_the_application(client, te
 def test_on_site_checks_are_scoped_by_branch(client, tenant, branch, application):
     check = send_to_on_site_check(application=application, actor=None, reason="Seal")
     login_verified_staff(client, staff(tenant, [BranchFactory(tenant=tenant)], "elsewhere@azersu.test"))
-    assert client.get(reverse("admin:meters_onsitecheck_record", args=[check.pk])).status_code == 302
-    assert client.get(reverse("admin:meters_onsitecheck_changelist")).content.decode().count(application.number) == 0
+    assert client.get(reverse("admin:readings_onsitecheck_record", args=[check.pk])).status_code == 302
+    assert client.get(reverse("admin:readings_onsitecheck_changelist")).content.decode().count(application.number) == 0
 
 
 def test_a_reading_is_corrected_by_a_superseding_row(client, tenant, branch, account):
@@ -168,7 +169,7 @@ def test_the_account_admin_lists_meters_of_the_tenant_only(client, tenant, other
 
 
 def photo_url(tenant, application):
-    return tenant_reverse(tenant, "meters:submission_photo", kwargs={"pk": application.reading_lines.get().pk})
+    return tenant_reverse(tenant, "readings:submission_photo", kwargs={"pk": application.reading_lines.get().pk})
 
 
 def test_the_applicant_downloads_his_photo_as_an_attachment(client, tenant, user, application):

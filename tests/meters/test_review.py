@@ -9,18 +9,19 @@ from django.core.exceptions import ValidationError
 
 from applications.models import Status
 from billing.models import Invoice
-from meters.models import OnSiteCheck, Reading, SubmittedReading
-from meters.services import (
+from meters.models import Reading
+from meters.services import correct_reading
+from portal.models import Notification
+from readings.models import OnSiteCheck, SubmittedReading
+from readings.services import (
     ReadingLine,
     ReviewRefused,
     accept_readings,
-    correct_reading,
     record_on_site_check,
     reject_readings,
     send_to_on_site_check,
     submit_readings,
 )
-from portal.models import Notification
 from tests.factories import StaffMembershipFactory
 from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
 from tests.w1_factories import TariffBlockFactory, TariffFactory

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application
-from meters.models import SubmittedReading
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
+from readings.models import SubmittedReading
 from tests.meters.helpers import YESTERDAY, account_with_history, form_data, jpeg_upload, line_data
 from tests.w1_factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
 
@@ -31,11 +31,11 @@ def citizen(client, user):
 
 
 def start(client, tenant, code):
-    return client.post(tenant_reverse(tenant, "meters:submit_readings"), {"code": code})
+    return client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": code})
 
 
 def form_url(tenant):
-    return tenant_reverse(tenant, "meters:submit_readings_form")
+    return tenant_reverse(tenant, "readings:submit_readings_form")
 
 
 def open_form(client, tenant, account):
@@ -52,7 +52,7 @@ def test_unknown_code_is_refused_with_a_clear_message_and_no_next_step(citizen, 
     response = start(citizen, tenant, "9999999")
     assert response.status_code == 200
     assert "There is no subscriber with this code" in response.content.decode()
-    assert citizen.get(form_url(tenant))["Location"] == tenant_reverse(tenant, "meters:submit_readings")
+    assert citizen.get(form_url(tenant))["Location"] == tenant_reverse(tenant, "readings:submit_readings")
 
 
 def test_empty_code_asks_for_the_code(citizen, tenant, account):
@@ -87,7 +87,7 @@ def test_valid_readings_register_an_application_and_email_the_number(citizen, te
     open_form(citizen, tenant, account)
     response = submit(citizen, tenant, line_data(value="212.5"))
     application = Application.objects.get()
-    done_url = tenant_reverse(tenant, "meters:submission_done", kwargs={"number": application.number})
+    done_url = tenant_reverse(tenant, "readings:submission_done", kwargs={"number": application.number})
     assert response["Location"] == done_url
     page = citizen.get(response["Location"]).content.decode()
     assert "Your application is registered." in page

@@ -15,7 +15,8 @@ from django.db import transaction
 
 from portal import demo
 
-DEMO_APPS = ["accounts", "meters", "applications", "billing", "connections"]
+# Bottom layer first: the cabinet seeds contracts and invoices over the tariffs billing seeded.
+DEMO_APPS = ["accounts", "meters", "applications", "billing", "readings", "cabinet", "connections"]
 
 
 def app_demo_modules():

@@ -1,0 +1,104 @@
+"""Forms of the cabinet's readings pages (W5, W4 "meter readings"): field parsing only; the rules
+of acceptance live in meters.services.period_readings."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.imports import read_table
+from cabinet.windows import add_months
+
+RECENT_PERIODS = 12
+
+
+def period_choices(default):
+    """The default period and the twelve before it, newest first, as ("YYYY-MM", "Month YYYY")."""
+    periods = [add_months(default, -offset) for offset in range(RECENT_PERIODS + 1)]
+    return [(f"{period:%Y-%m}", date_format(period, "YEAR_MONTH_FORMAT")) for period in periods]
+
+
+def parse_period(text, default):
+    """The period chosen in the URL (?period=YYYY-MM) if it is one of the offered ones, else ``default``."""
+    offered = {value for value, _label in period_choices(default)}
+    if text in offered:
+        year, month = text.split("-")
+        return default.replace(year=int(year), month=int(month), day=1)
+    return default
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(label=_("Reporting period"))
+
+    def __init__(self, *args, default, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(default)
+
+
+class ReadingRowForm(forms.Form):
+    """One meter's row; the prefix names the meter."""
+
+    value = forms.CharField(
+        label=_("Current reading, m³"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 9, "autocomplete": "off"}),
+    )
+    reading_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_value(self):
+        text = "".join(self.cleaned_data["value"].split()).replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_("Enter the reading as a number."), code="invalid") from None
+        if not value.is_finite() or value.as_tuple().exponent < -3 or abs(value) >= Decimal("1e9"):
+            raise ValidationError(_("Enter the reading as a number."), code="invalid")
+        return value
+
+
+class UploadForm(forms.Form):
+    period = forms.ChoiceField(label=_("Reporting period"))
+    file = forms.FileField(
+        label=_("File with the readings"),
+        help_text=_("CSV (UTF-8, separated by ; or ,) or XLSX, up to 2 MB, in the columns of the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, default, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(default)
+        self.fields["period"].initial = f"{default:%Y-%m}"
+
+    def clean_file(self):
+        # The whole parse happens here, so the view gets either a table or the reason at the field.
+        self.table = read_table(self.cleaned_data["file"])
+        return self.cleaned_data["file"]
+
+
+class HotWaterRowForm(forms.Form):
+    volume = forms.DecimalField(
+        label=_("Volume, m³"), required=False, min_value=0, max_digits=12, decimal_places=3, localize=True
+    )
+
+
+class ArchiveFilterForm(forms.Form):
+    service_point = forms.ModelChoiceField(
+        label=_("Connection point"), queryset=None, required=False, empty_label=_("All connection points")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, service_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_point"].queryset = service_points
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", _("The end of the range cannot be before its start."))
+        return cleaned

@@ -1,0 +1,235 @@
+"""A period's readings as a file: the per-contract template (CSV or XLSX) and the parsing of an upload.
+
+An upload is trusted only after the size, the extension, the real type read by libmagic (never the
+browser's content type) and a full parse agree. Columns are taken by position, in the template's
+order, and the first row is the header. A row whose current reading is empty is not reported.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+import magic
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cabinet.services.period_readings import Entry, refusal_reason
+from meters.selectors import normalize_serial
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+# An XLSX is a zip: refuse one that would inflate past this (a "zip bomb").
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+XLSX_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"}
+CSV_TYPES = {"application/csv"}  # besides every text/* type
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
+
+COLUMNS = [
+    gettext_lazy("Meter number"),
+    gettext_lazy("Installation address"),
+    gettext_lazy("Previous reading"),
+    gettext_lazy("Previous reading date"),
+    gettext_lazy("Current reading"),
+    gettext_lazy("Date"),
+]
+SERIAL, VALUE, DATE = 0, 4, 5
+
+
+# -- the template ---------------------------------------------------------------------------------
+
+
+def template_table(rows):
+    """Header and one line per meter (MeterRow): what the subscriber fills in is left empty."""
+    table = [[str(title) for title in COLUMNS]]
+    for row in rows:
+        table.append(
+            [
+                row.meter.serial_number,
+                row.meter.service_point.address if row.meter.service_point else "",
+                f"{row.previous_value.normalize():f}",
+                row.previous_date.strftime("%d.%m.%Y"),
+                "",
+                "",
+            ]
+        )
+    return table
+
+
+def csv_template(rows):
+    # A byte-order mark and ";" so that Excel in a Russian or Uzbek locale opens it in columns.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerows(template_table(rows))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_template(rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Readings"))
+    for line in template_table(rows):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -- reading an upload ----------------------------------------------------------------------------
+
+
+def read_table(uploaded):
+    """The cells of an uploaded CSV or XLSX file as a list of rows; ValidationError if unusable."""
+    if uploaded.size > MAX_FILE_BYTES:
+        raise ValidationError(_("The file is larger than 2 MB. Split it or remove unused rows."), code="too_large")
+    uploaded.seek(0)
+    data = uploaded.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # the declared size may lie
+        raise ValidationError(_("The file is larger than 2 MB. Split it or remove unused rows."), code="too_large")
+    extension = PurePath(uploaded.name or "").suffix.lower()
+    real_type = magic.from_buffer(data[:4096], mime=True)
+    if extension == ".csv" and (real_type.startswith("text/") or real_type in CSV_TYPES):
+        return _read_csv(data)
+    if extension == ".xlsx" and real_type in XLSX_TYPES:
+        return _read_xlsx(data)
+    raise ValidationError(_("Upload the readings as a CSV or XLSX file (the downloadable template)."), code="type")
+
+
+class SemicolonDialect(csv.excel):
+    delimiter = ";"
+
+
+def _read_csv(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The CSV file must be saved in UTF-8 encoding."), code="encoding") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
+    except csv.Error:  # too little text to tell: the template's own delimiter
+        dialect = SemicolonDialect
+    table = []
+    for line in csv.reader(io.StringIO(text), dialect):
+        table.append(line)
+        if len(table) > MAX_ROWS + 1:
+            raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+    return table
+
+
+def _read_xlsx(data):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The XLSX file is damaged."), code="damaged") from None
+    if "xl/workbook.xml" not in names or inflated > MAX_UNZIPPED_BYTES:
+        raise ValidationError(_("The XLSX file is damaged."), code="damaged")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken workbook
+        raise ValidationError(_("The XLSX file is damaged."), code="damaged") from None
+    table = []
+    try:
+        for line in workbook.worksheets[0].iter_rows(values_only=True):
+            table.append(list(line))
+            if len(table) > MAX_ROWS + 1:
+                raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+    finally:
+        workbook.close()
+    return table
+
+
+# -- checking the rows ----------------------------------------------------------------------------
+
+
+@dataclass
+class FileRow:
+    line: int  # as the spreadsheet numbers it, header = 1
+    serial: str
+    value: Decimal | None
+    reading_date: datetime.date | None
+    meter_id: int | None
+    error: str = ""
+
+    def entry(self):
+        return Entry(meter_id=self.meter_id, value=self.value, reading_date=self.reading_date)
+
+
+def _cell(line, index):
+    value = line[index] if index < len(line) else None
+    return "" if value is None else value
+
+
+def parse_value(cell):
+    if isinstance(cell, bool):
+        raise ValueError
+    if isinstance(cell, int | float | Decimal):
+        return Decimal(str(cell))
+    text = "".join(str(cell).split()).replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+def parse_date(cell, today):
+    if cell in ("", None):
+        return today
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(str(cell).strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def check_rows(table, *, meter_rows, today):
+    """FileRow per reported line of ``table`` (header skipped), each checked by the page's rules."""
+    by_serial = {normalize_serial(row.meter.serial_number): row for row in meter_rows}
+    seen = set()
+    checked = []
+    for number, line in enumerate(table[1:], start=2):
+        serial, value_cell, date_cell = (_cell(line, index) for index in (SERIAL, VALUE, DATE))
+        if str(value_cell).strip() == "":
+            continue  # a meter not reported in this file
+        row = FileRow(line=number, serial=str(serial).strip(), value=None, reading_date=None, meter_id=None)
+        checked.append(row)
+        meter_row = by_serial.get(normalize_serial(str(serial)))
+        if meter_row is None:
+            row.error = _("No meter with this number on the contract.")
+            continue
+        row.meter_id = meter_row.meter.pk
+        if row.meter_id in seen:
+            row.error = _("This meter appears more than once in the file.")
+            continue
+        seen.add(row.meter_id)
+        try:
+            row.value = parse_value(value_cell)
+        except ValueError:
+            row.error = _("The current reading is not a number.")
+            continue
+        try:
+            row.reading_date = parse_date(date_cell, today)
+        except ValueError:
+            row.error = _("The date is not recognised; write it as %(example)s.") % {
+                "example": date_format(today, "d.m.Y")
+            }
+            continue
+        row.error = refusal_reason(meter_row, value=row.value, reading_date=row.reading_date, today=today)
+    return checked

@@ -1,0 +1,14 @@
+from .links import ContractLink
+from .readings import HotWaterVolume, PeriodReading
+from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
+
+__all__ = [
+    "Claim",
+    "ContractLink",
+    "Employee",
+    "EmployeeList",
+    "HotWaterVolume",
+    "LimitChangeRequest",
+    "PeriodReading",
+    "RequisitesChange",
+]

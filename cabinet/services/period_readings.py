@@ -1,0 +1,233 @@
+"""W5 (and W4 "meter readings"): a legal entity's readings for a reporting period.
+
+"Save" keeps drafts at any time; "Submit" checks every row and, inside the submission window,
+books each accepted row as a Reading at once (the archive shows it), while a refused row keeps its
+reason. The same checks serve the page and the file upload.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.models import PeriodReading
+from cabinet.windows import closed_message, submission_window
+from meters.models import Meter, Reading
+from meters.selectors import UNIT_BY_KIND
+from portal.models import Workflow
+
+THOUSANDTH = Decimal("0.001")
+
+
+class SubmissionClosed(ValidationError):
+    """A submission outside the window; the message gives the next window's dates."""
+
+
+@dataclass
+class MeterRow:
+    """One meter of the readings page with what the subscriber needs to read it."""
+
+    meter: Meter
+    previous_value: Decimal
+    previous_date: datetime.date
+    has_previous_reading: bool
+    period_reading: PeriodReading | None
+    verification_overdue: bool
+
+    @property
+    def unit(self):
+        return UNIT_BY_KIND.get(self.meter.kind, "")
+
+    @property
+    def is_water(self):
+        return self.meter.kind in (Meter.Kind.COLD_WATER, Meter.Kind.HOT_WATER)
+
+
+@dataclass
+class Entry:
+    """A row as entered (page or file): the meter and its reading for the period."""
+
+    meter_id: int
+    value: Decimal
+    reading_date: datetime.date
+
+
+@dataclass
+class Outcome:
+    meter_id: int
+    accepted: bool
+    reason: str = ""
+
+
+def contract_meters(tenant, contract):
+    """The meters in service at the contract's connection points. Izhvodokanal's cabinet (W5)
+    takes cold-water readings only (hot water goes in as volumes); W4 takes every meter."""
+    meters = Meter.objects.for_tenant(tenant).filter(service_point__contract=contract, status=Meter.Status.ACTIVE)
+    if tenant.offers(Workflow.CONTRACT_CABINET):
+        meters = meters.filter(kind=Meter.Kind.COLD_WATER)
+    return meters
+
+
+def meter_rows(*, tenant, contract, period, today, meter_ids=None):
+    """MeterRow per meter, in two queries whatever the number of meters."""
+    # The previous reading is the last accepted one not booked for this or a later period, so a
+    # page for an earlier period does not compare against readings sent after it.
+    previous = (
+        Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.ACCEPTED)
+        .exclude(period_reading__period__gte=period)
+        .order_by("-reading_date", "-pk")
+    )
+    base = contract_meters(tenant, contract)
+    if meter_ids is not None:
+        base = base.filter(pk__in=meter_ids)
+    meters = (
+        base.select_related("service_point")
+        .annotate(
+            previous_value=Subquery(previous.values("value")[:1]),
+            previous_date=Subquery(previous.values("reading_date")[:1]),
+        )
+        .order_by("service_point__address", "serial_number")
+    )
+    drafts = {
+        row.meter_id: row
+        for row in PeriodReading.objects.for_tenant(tenant).filter(contract=contract, period=period, meter__in=base)
+    }
+    rows = []
+    for meter in meters:
+        has_previous = meter.previous_value is not None
+        rows.append(
+            MeterRow(
+                meter=meter,
+                # SQLite hands subquery decimals back unscaled; show them with the meter's 3 places.
+                previous_value=(meter.previous_value if has_previous else meter.initial_reading).quantize(THOUSANDTH),
+                previous_date=meter.previous_date if has_previous else meter.installed_on,
+                has_previous_reading=has_previous,
+                period_reading=drafts.get(meter.pk),
+                verification_overdue=bool(meter.verification_due_on and meter.verification_due_on < today),
+            )
+        )
+    return rows
+
+
+def refusal_reason(row, *, value, reading_date, today):
+    """Why ``value`` on ``reading_date`` cannot be accepted for ``row``'s meter, or "" if it can."""
+    if value != value.to_integral_value():
+        if row.is_water:
+            return str(
+                _(
+                    "Only whole cubic metres are accepted: report the black digits of the meter and leave out "
+                    "the red ones (litres)."
+                )
+            )
+        return str(_("Only whole units are accepted: leave out the digits after the decimal point."))
+    if value < 0:
+        return str(_("A reading cannot be negative."))
+    if reading_date > today:
+        return str(_("The reading date cannot be in the future."))
+    params = {
+        "value": f"{row.previous_value.normalize():f}",
+        "date": date_format(row.previous_date, "SHORT_DATE_FORMAT"),
+    }
+    if reading_date < row.previous_date:
+        return str(_("The reading date cannot be before the previous reading (%(date)s).") % params)
+    if value < row.previous_value:
+        return str(_("The reading cannot be below the previous one: %(value)s on %(date)s.") % params)
+    return ""
+
+
+def _check_meters(rows, entries):
+    known = {row.meter.pk for row in rows}
+    ids = [entry.meter_id for entry in entries]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(_("Each meter may appear only once."), code="duplicate_meter")
+    if not set(ids) <= known:
+        raise ValidationError(_("A meter is not on this contract."), code="foreign_meter")
+
+
+def save_period_drafts(*, tenant, contract, period, entries, user, today):
+    """Keep ``entries`` as drafts (allowed at any time). An accepted row is never overwritten:
+    it is booked, and readings are append-only. Returns the number of drafts saved."""
+    with transaction.atomic():
+        rows = meter_rows(
+            tenant=tenant, contract=contract, period=period, today=today, meter_ids=[e.meter_id for e in entries]
+        )
+        _check_meters(rows, entries)
+        by_meter = {row.meter.pk: row for row in rows}
+        saved = 0
+        for entry in entries:
+            existing = by_meter[entry.meter_id].period_reading
+            if existing is not None and existing.status == PeriodReading.Status.ACCEPTED:
+                continue
+            PeriodReading.objects.update_or_create(
+                meter_id=entry.meter_id,
+                period=period,
+                defaults={
+                    "tenant": tenant,
+                    "contract": contract,
+                    "value": entry.value,
+                    "reading_date": entry.reading_date,
+                    "status": PeriodReading.Status.DRAFT,
+                    "refusal_reason": "",
+                    "saved_by": user,
+                },
+            )
+            saved += 1
+    return saved
+
+
+def submit_period_readings(*, tenant, contract, period, entries, user, today, calendar):
+    """Check each entry and book the accepted ones as Readings; returns an Outcome per entry.
+
+    Raises SubmissionClosed outside the window (nothing is written then). The meters are locked
+    so that two colleagues submitting at once compare against the same previous readings.
+    """
+    window = submission_window(contract, period, calendar=calendar)
+    if not window.contains(today):
+        raise SubmissionClosed(closed_message(contract, period, today, calendar=calendar), code="window_closed")
+    if not entries:
+        raise ValidationError(_("Enter at least one reading."), code="no_entries")
+    now = timezone.now()
+    outcomes = []
+    with transaction.atomic():
+        ids = [entry.meter_id for entry in entries]
+        list(Meter.objects.for_tenant(tenant).select_for_update().filter(pk__in=ids).values_list("pk"))
+        rows = meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=ids)
+        _check_meters(rows, entries)
+        by_meter = {row.meter.pk: row for row in rows}
+        for entry in entries:
+            row = by_meter[entry.meter_id]
+            existing = row.period_reading
+            if existing is not None and existing.status == PeriodReading.Status.ACCEPTED:
+                outcomes.append(Outcome(entry.meter_id, accepted=True))
+                continue
+            reason = refusal_reason(row, value=entry.value, reading_date=entry.reading_date, today=today)
+            fields = {
+                "tenant": tenant,
+                "contract": contract,
+                "value": entry.value.quantize(THOUSANDTH),
+                "reading_date": entry.reading_date,
+                "saved_by": user,
+                "submitted_at": now,
+                "refusal_reason": reason,
+                "status": PeriodReading.Status.REFUSED if reason else PeriodReading.Status.ACCEPTED,
+                "booked_reading": None,
+            }
+            if not reason:
+                fields["booked_reading"] = Reading.objects.create(
+                    tenant=tenant,
+                    meter=row.meter,
+                    value=entry.value,
+                    reading_date=entry.reading_date,
+                    source=Reading.Source.LEGAL_ENTITY,
+                    status=Reading.Status.ACCEPTED,
+                    entered_by=user,
+                )
+            PeriodReading.objects.update_or_create(meter_id=entry.meter_id, period=period, defaults=fields)
+            outcomes.append(Outcome(entry.meter_id, accepted=not reason, reason=reason))
+    return outcomes

@@ -1,0 +1,253 @@
+"""Staff side of W1: readings applications checked line by line against the database, and the
+on-site checks whose reading prevails."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from applications.admin import TimelineInline
+from applications.forms import ReasonForm
+from applications.models import ApplicationKind, Status
+from portal.admin_site import TenantScopedAdmin
+from readings import services
+from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication
+from readings.selectors import review_rows
+
+
+@admin.register(ReadingsApplication)
+class ReadingsApplicationAdmin(TenantScopedAdmin):
+    branch_path = "branch"
+    list_display = ["number", "status", "account", "branch", "submitted_at", "due_on", "flag_count"]
+    list_filter = ["status", "branch"]
+    list_select_related = ["account", "branch"]
+    search_fields = ["number", "account__code", "applicant__email"]
+    date_hierarchy = "submitted_at"
+    inlines = [TimelineInline]
+    actions = ["accept", "reject", "send_to_on_site_check"]
+    fieldsets = [
+        (None, {"fields": ["number", "status", "decision_reason", "due_on", "closed_at"]}),
+        (_("Readings against the database"), {"fields": ["readings_review"]}),
+        (_("Applicant"), {"fields": ["applicant", "account", "contact_phone", "contact_email", "notes", "language"]}),
+        (_("Handling"), {"fields": ["branch", "assigned_to", "submitted_at"]}),
+    ]
+    # Decisions go through the actions (services), never through editing the row.
+    readonly_fields = [field for _title, options in fieldsets for field in options["fields"]]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(kind__code=ApplicationKind.Code.METER_READINGS)
+            # Flag badges in the list without a query per row.
+            .prefetch_related("reading_lines")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("flags"))
+    def flag_count(self, obj):
+        return sum(len(line.flags) for line in obj.reading_lines.all()) or "—"
+
+    @admin.display(description=_("readings"))
+    def readings_review(self, obj):
+        return render_to_string("readings/admin/review_lines.html", {"rows": review_rows(obj), "application": obj})
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _run(self, request, queryset, change, done_message):
+        done = 0
+        for application in queryset:
+            try:
+                change(application)
+            except ValidationError as error:
+                self.message_user(request, f"{application.number}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Accept the readings (book them and form the invoice)"), permissions=["change"])
+    def accept(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda application: services.accept_readings(application=application, actor=request.user),
+            lambda n: ngettext("%(n)d application accepted.", "%(n)d applications accepted.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Reject…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            Status.REJECTED,
+            _("Reject readings applications"),
+            lambda application, reason: services.reject_readings(
+                application=application, actor=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description=_("Send to an on-site check…"), permissions=["change"])
+    def send_to_on_site_check(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            Status.ON_SITE_CHECK,
+            _("Send to an on-site check"),
+            lambda application, reason: services.send_to_on_site_check(
+                application=application, actor=request.user, reason=reason
+            ),
+        )
+
+    def _with_reason(self, request, queryset, to_status, title, change):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                self._run(
+                    request,
+                    queryset,
+                    lambda application: change(application, reason),
+                    lambda n: (
+                        ngettext(
+                            "%(n)d application is now “%(status)s”.", "%(n)d applications are now “%(status)s”.", n
+                        )
+                        % {"n": n, "status": to_status.label}
+                    ),
+                )
+                return None
+        else:
+            form = ReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "to_status": to_status,
+            "form": form,
+            "applications": queryset.select_related("kind"),
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "applications/admin/reason.html", context)
+
+
+class InspectedReadingInline(admin.TabularInline):
+    model = InspectedReading
+    fields = ["meter", "value", "seal_number"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # written by record_on_site_check only
+
+
+class InspectionForm(forms.Form):
+    performed_on = forms.DateField(label=_("Performed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Inspector's note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meters = meters
+        for meter in meters:
+            self.fields[f"value_{meter.pk}"] = forms.DecimalField(
+                label=_("Reading of meter %(serial)s") % {"serial": meter.serial_number},
+                max_digits=12,
+                decimal_places=3,
+                min_value=0,
+            )
+            self.fields[f"seal_{meter.pk}"] = forms.CharField(
+                label=_("Seal found on meter %(serial)s") % {"serial": meter.serial_number},
+                max_length=40,
+                required=False,
+                initial=meter.seal_number,
+            )
+
+    def readings(self):
+        data = self.cleaned_data
+        return {meter: (data[f"value_{meter.pk}"], data[f"seal_{meter.pk}"].strip()) for meter in self.meters}
+
+
+@admin.register(OnSiteCheck)
+class OnSiteCheckAdmin(TenantScopedAdmin):
+    branch_path = "branch"
+    list_display = ["application", "branch", "status", "due_on", "performed_on", "inspector"]
+    list_filter = ["status", "branch"]
+    list_select_related = ["application", "branch", "inspector"]
+    search_fields = ["application__number", "application__account__code"]
+    inlines = [InspectedReadingInline]
+    fields = [
+        "application",
+        "branch",
+        "reason",
+        "requested_by",
+        "due_on",
+        "status",
+        "performed_on",
+        "inspector",
+        "note",
+        "record_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # created by "Send to an on-site check" on the application
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("inspection"))
+    def record_link(self, obj):
+        if obj.status != OnSiteCheck.Status.OPEN:
+            return "—"
+        url = reverse("admin:readings_onsitecheck_record", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Record the inspection"))
+
+    def get_urls(self):
+        record = self.admin_site.admin_view(self.record_view)
+        return [path("<int:pk>/record/", record, name="readings_onsitecheck_record"), *super().get_urls()]
+
+    def record_view(self, request, pk):
+        check = self.get_queryset(request).select_related("application").filter(pk=pk).first()
+        if check is None or not self.has_change_permission(request, check):
+            return redirect("admin:readings_onsitecheck_changelist")
+        meters = [
+            line.meter
+            for line in check.application.reading_lines.select_related("meter").order_by("meter__serial_number")
+        ]
+        form = InspectionForm(request.POST or None, meters=meters, initial={"performed_on": check.tenant.today()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_on_site_check(
+                    check=check,
+                    actor=request.user,
+                    readings=form.readings(),
+                    performed_on=form.cleaned_data["performed_on"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("The inspection is recorded and the application executed."))
+                return redirect("admin:readings_onsitecheck_change", check.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record the inspection"),
+            "check": check,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "readings/admin/record_inspection.html", context)

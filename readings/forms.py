@@ -1,0 +1,195 @@
+import re
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import normalize_phone
+from meters.models import SubscriberAccount
+from meters.selectors import normalize_serial
+from portal.uploads import clean_upload
+from readings.services import ReadingLine, assess_line
+
+MAX_LINES = 20
+
+
+class SubscriberCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Subscriber code"),
+        max_length=32,
+        help_text=_("The code printed on your water bill."),
+        error_messages={"required": _("Enter your subscriber code.")},
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.account = None
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        not_found = ValidationError(
+            _("There is no subscriber with this code. Check the code on your bill and enter it again."),
+            code="unknown_code",
+        )
+        if self.tenant.subscriber_code_pattern and not re.fullmatch(self.tenant.subscriber_code_pattern, code):
+            raise not_found
+        self.account = (
+            SubscriberAccount.objects.for_tenant(self.tenant)
+            .select_related("branch")
+            .filter(code=code, is_active=True)
+            .first()
+        )
+        if self.account is None:
+            raise not_found
+        return code
+
+
+class ReadingLineForm(forms.Form):
+    serial_number = forms.CharField(label=_("Factory number"), max_length=40)
+    seal_number = forms.CharField(label=_("Seal number"), max_length=40, required=False)
+    value = forms.DecimalField(label=_("Reading"), max_digits=12, decimal_places=3, min_value=0)
+    reading_date = forms.DateField(label=_("Reading date"), widget=forms.DateInput(attrs={"type": "date"}))
+    photo = forms.FileField(
+        label=_("Photo of the meter"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,.heif"}),
+        # The limit is meters.uploads.MAX_UPLOAD_BYTES.
+        help_text=_(
+            "PDF, JPG, PNG or HEIC (converted to JPEG), up to 10 MB. Required when you confirm an unusual reading."
+        ),
+    )
+    confirmed = forms.BooleanField(
+        label=_("I confirm my reading is correct"),
+        required=False,
+        help_text=_("Tick this only if the reading is outside the expected range and you are sure it is right."),
+    )
+
+    def __init__(self, *args, summaries, all_serials, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.summaries = summaries  # normalized serial -> MeterSummary of the account's active meters
+        self.all_serials = all_serials  # normalized serials of every meter of the account, active or not
+        self.today = today
+        self.summary = None
+        self.assessment = None
+        self.fields["reading_date"].initial = today
+
+    def clean_serial_number(self):
+        serial = self.cleaned_data["serial_number"]
+        self.summary = self.summaries.get(normalize_serial(serial))
+        if self.summary is None:
+            if normalize_serial(serial) in self.all_serials:
+                raise ValidationError(
+                    _("This meter has been removed or replaced. Enter the factory number of the meter installed now."),
+                    code="inactive_meter",
+                )
+            raise ValidationError(
+                _("This account has no meter with this factory number. Check the number on the meter."),
+                code="unknown_serial",
+            )
+        return serial
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return clean_upload(photo) if photo else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.summary is None:
+            return cleaned
+        self.assessment = assess_line(
+            self.summary,
+            value=cleaned.get("value"),
+            reading_date=cleaned.get("reading_date"),
+            entered_seal=cleaned.get("seal_number", ""),
+            confirmed=cleaned.get("confirmed", False),
+            # A photo that failed its own check already has an error; do not ask for it twice.
+            has_photo=bool(cleaned.get("photo")) or "photo" in self.errors,
+            today=self.today,
+        )
+        for name, messages in self.assessment.errors.items():
+            for message in messages:
+                if name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
+
+    def to_line(self):
+        data = self.cleaned_data
+        return ReadingLine(
+            meter=self.summary.meter,
+            entered_serial=data["serial_number"],
+            entered_seal=data.get("seal_number", ""),
+            value=data["value"],
+            reading_date=data["reading_date"],
+            photo=data.get("photo"),
+            confirmed=data.get("confirmed", False),
+        )
+
+
+class BaseReadingLineFormSet(BaseFormSet):
+    def initial_form_count(self):
+        # Every line is new: an untouched line is skipped, whatever its position.
+        return 0
+
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = [form for form in self.forms if form.has_changed() and form.summary is not None]
+        if not filled:
+            raise ValidationError(_("Enter the reading of at least one meter."), code="no_lines")
+        seen = set()
+        for form in filled:
+            if form.summary.meter.pk in seen:
+                raise ValidationError(
+                    _("Meter %(serial)s is entered twice. Enter each meter once."),
+                    code="duplicate_meter",
+                    params={"serial": form.summary.meter.serial_number},
+                )
+            seen.add(form.summary.meter.pk)
+
+    def lines(self):
+        return [form.to_line() for form in self.forms if form.has_changed() and form.summary is not None]
+
+
+def line_formset(extra=0):
+    return formset_factory(
+        ReadingLineForm,
+        formset=BaseReadingLineFormSet,
+        extra=extra,
+        min_num=1,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
+        validate_max=True,
+    )
+
+
+ReadingLineFormSet = line_formset()
+LINE_FIELDS = ["serial_number", "seal_number", "value", "reading_date", "confirmed"]
+
+
+class ContactForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    contact_phone = forms.CharField(
+        label=_("Mobile phone"), max_length=32, help_text=_("International format, e.g. +994501234567.")
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail"), help_text=_("We send the application number and the invoice to this address.")
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+    def clean_contact_phone(self):
+        return normalize_phone(self.cleaned_data["contact_phone"], self.region)
+
+    def clean_idempotency_key(self):
+        key = self.cleaned_data["idempotency_key"]
+        try:
+            return uuid.UUID(key).hex
+        except ValueError:
+            raise ValidationError(_("The form has expired. Open it again."), code="bad_key")

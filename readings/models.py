@@ -1,0 +1,134 @@
+"""W1 citizen readings: what the citizen submitted per meter, and the on-site checks whose
+reading prevails."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from meters.models import Meter, Reading
+from portal.models import Branch, TenantOwned
+from portal.storage import private_storage
+
+
+class SubmittedReading(TenantOwned):
+    """One line of a W1 readings application: what the citizen entered for one meter."""
+
+    class Flag(models.TextChoices):
+        SERIAL_MISMATCH = "serial_mismatch", _("Factory number does not match the database")
+        SEAL_DIFFERS = "seal_differs", _("Seal number differs from the database")
+        BELOW_LAST = "below_last", _("Reading below the last accepted one")
+        IMPLAUSIBLE_JUMP = "implausible_jump", _("Consumption far above the meter's usual")
+        CONFIRMED_BY_CITIZEN = "confirmed_by_citizen", _("Citizen confirmed an unusual reading")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        INSPECTED = "inspected", _("Replaced by the on-site check")
+
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="reading_lines",
+        verbose_name=_("application"),
+    )
+    meter = models.ForeignKey(
+        Meter, on_delete=models.PROTECT, related_name="submitted_readings", verbose_name=_("meter")
+    )
+    entered_serial = models.CharField(_("factory number entered"), max_length=40)
+    entered_seal = models.CharField(_("seal number entered"), max_length=40, blank=True)
+    value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
+    reading_date = models.DateField(_("reading date"))
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to="submissions/%Y/%m/", blank=True)
+    previous_value = models.DecimalField(_("last accepted reading"), max_digits=12, decimal_places=3, null=True)
+    previous_date = models.DateField(_("date of the last accepted reading"), null=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    booked_reading = models.OneToOneField(
+        Reading,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submission",
+        verbose_name=_("booked reading"),
+    )
+
+    class Meta:
+        db_table = "meters_submittedreading"  # moved from meters/; the table and its rows stay
+        ordering = ["application_id", "pk"]
+        verbose_name = _("submitted reading")
+        verbose_name_plural = _("submitted readings")
+
+    def __str__(self):
+        return f"№{self.entered_serial}: {self.value} ({self.reading_date:%Y-%m-%d})"
+
+
+class OnSiteCheck(TenantOwned):
+    """A visit by the branch's inspector; his reading is booked instead of the submitted one."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="on_site_checks",
+        verbose_name=_("application"),
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    due_on = models.DateField(_("due on"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("inspector"),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    performed_on = models.DateField(_("performed on"), null=True, blank=True)
+    note = models.TextField(_("inspector's note"), blank=True)
+
+    class Meta:
+        db_table = "meters_onsitecheck"  # moved from meters/; the table and its rows stay
+        verbose_name = _("on-site check")
+        verbose_name_plural = _("on-site checks")
+
+    def __str__(self):
+        return f"{self.application.number} — {self.get_status_display()} ({self.due_on:%Y-%m-%d})"
+
+
+class InspectedReading(models.Model):
+    """The reading the inspector found for one meter of the application."""
+
+    check_visit = models.ForeignKey(
+        OnSiteCheck, on_delete=models.CASCADE, related_name="readings", verbose_name=_("on-site check")
+    )
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, verbose_name=_("meter"))
+    value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
+    seal_number = models.CharField(_("seal number found"), max_length=40, blank=True)
+
+    class Meta:
+        db_table = "meters_inspectedreading"  # moved from meters/; the table and its rows stay
+        verbose_name = _("inspected reading")
+        verbose_name_plural = _("inspected readings")
+        constraints = [models.UniqueConstraint(fields=["check_visit", "meter"], name="inspected_reading_unique")]
+
+    def __str__(self):
+        return f"{self.meter_id}: {self.value}"
+
+
+class ReadingsApplication(Application):
+    """W1 applications as staff review them: the admin shows each line against the database."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("readings application")
+        verbose_name_plural = _("readings applications")

@@ -1,0 +1,23 @@
+"""Use cases of W1: the only code that writes readings applications and books what staff accept."""
+
+from readings.services.review import (
+    ON_SITE_CHECK_WORKING_DAYS,
+    ReviewRefused,
+    accept_readings,
+    record_on_site_check,
+    reject_readings,
+    send_to_on_site_check,
+)
+from readings.services.submission import ReadingLine, assess_line, submit_readings
+
+__all__ = [
+    "ON_SITE_CHECK_WORKING_DAYS",
+    "ReadingLine",
+    "ReviewRefused",
+    "accept_readings",
+    "assess_line",
+    "record_on_site_check",
+    "reject_readings",
+    "send_to_on_site_check",
+    "submit_readings",
+]

@@ -1,0 +1,181 @@
+"""W1: a citizen submits the readings of his meters; one application, one transaction."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import ApplicationKind
+from applications.services import open_application
+from meters.models import Meter
+from meters.selectors import meter_summaries, normalize_serial
+from portal.models import Notification
+from portal.notifications import queue_notification
+from readings.models import SubmittedReading
+
+
+@dataclass
+class ReadingLine:
+    """One meter's line of the form, already parsed."""
+
+    meter: Meter
+    entered_serial: str
+    value: Decimal
+    reading_date: datetime.date
+    entered_seal: str = ""
+    photo: File | None = None
+    confirmed: bool = False
+
+
+@dataclass
+class LineAssessment:
+    errors: dict = field(default_factory=dict)  # form field name -> [message]
+    flags: list = field(default_factory=list)
+    needs_confirmation: bool = False
+    plausible_range: tuple | None = None
+
+    def add_error(self, name, message):
+        self.errors.setdefault(name, []).append(message)
+
+
+def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_photo, today):
+    """Check one line against the meter's history; shared by the form and the service."""
+    result = LineAssessment()
+    last = {
+        "value": summary.last_value,
+        "date": date_format(summary.last_date, "SHORT_DATE_FORMAT"),
+        "unit": summary.unit,
+    }
+    if reading_date is not None:
+        if reading_date > today:
+            result.add_error("reading_date", _("The reading date cannot be in the future."))
+        elif reading_date < summary.last_date:
+            message = (
+                _("The reading date cannot be before the last accepted reading (%(date)s).")
+                if summary.has_accepted_reading
+                else _("The reading date cannot be before the meter was installed (%(date)s).")
+            )
+            result.add_error("reading_date", message % last)
+    if value is None or reading_date is None or result.errors:
+        return result
+
+    if value < summary.last_value:
+        # Zero use (equal) is fine. A replaced meter is its own row starting from its
+        # initial reading, so the old meter's higher figures never count against it.
+        message = (
+            _("The reading cannot be below the last accepted one: %(value)s %(unit)s on %(date)s.")
+            if summary.has_accepted_reading
+            else _("The reading cannot be below the reading at installation: %(value)s %(unit)s.")
+        )
+        result.add_error("value", message % last)
+        return result
+
+    low, high = summary.plausible_range(reading_date)
+    result.plausible_range = (low, high)
+    if value > high:
+        if not confirmed:
+            result.needs_confirmation = True
+            result.add_error(
+                "value",
+                _(
+                    "This reading is well above the usual consumption: the expected range is %(low)s – %(high)s "
+                    "%(unit)s. Check the figures; if they are right, tick “My reading is correct” and attach a "
+                    "photo of the meter."
+                )
+                % {"low": low, "high": high, "unit": summary.unit},
+            )
+        elif not has_photo:
+            result.add_error("photo", _("Attach a photo of the meter to confirm an unusual reading."))
+        else:
+            result.flags += [SubmittedReading.Flag.IMPLAUSIBLE_JUMP, SubmittedReading.Flag.CONFIRMED_BY_CITIZEN]
+    if entered_seal and normalize_serial(entered_seal) != normalize_serial(summary.meter.seal_number):
+        # Not an error: the seal may have been renewed; staff decide.
+        result.flags.append(SubmittedReading.Flag.SEAL_DIFFERS)
+    return result
+
+
+def submit_readings(
+    *, tenant, account, applicant, lines, contact_phone, contact_email, notes, idempotency_key, language
+):
+    """Register a readings application with its lines; the same ``idempotency_key`` returns the first one.
+
+    The lines are checked again here against the history as it is inside the transaction (the
+    form checked a snapshot), and the registration e-mail is written to the outbox in the same
+    transaction, so the citizen is never told about an application that does not exist.
+    """
+    if not lines:
+        raise ValidationError(_("Enter the reading of at least one meter."), code="no_lines")
+    meter_ids = [line.meter.pk for line in lines]
+    if len(set(meter_ids)) != len(meter_ids):
+        raise ValidationError(_("Each meter may appear only once."), code="duplicate_meter")
+
+    with transaction.atomic():
+        application, created = open_application(
+            tenant=tenant,
+            kind_code=ApplicationKind.Code.METER_READINGS,
+            applicant=applicant,
+            idempotency_key=idempotency_key,
+            language=language,
+            account=account,
+            branch=account.branch,
+            contact_phone=contact_phone,
+            contact_email=contact_email,
+            notes=notes,
+        )
+        if not created:
+            return application
+
+        today = tenant.today()
+        meters = Meter.objects.for_tenant(tenant).filter(account=account, pk__in=meter_ids)
+        summaries = {summary.meter.pk: summary for summary in meter_summaries(meters, today)}
+        for line in lines:
+            summary = summaries.get(line.meter.pk)
+            if summary is None:
+                raise ValidationError(_("This meter does not belong to the subscriber account."), code="foreign_meter")
+            assessment = assess_line(
+                summary,
+                value=line.value,
+                reading_date=line.reading_date,
+                entered_seal=line.entered_seal,
+                confirmed=line.confirmed,
+                has_photo=line.photo is not None,
+                today=today,
+            )
+            if assessment.errors:
+                raise ValidationError([str(m) for messages in assessment.errors.values() for m in messages])
+            SubmittedReading.objects.create(
+                tenant=tenant,
+                application=application,
+                meter=summary.meter,
+                entered_serial=line.entered_serial.strip(),
+                entered_seal=line.entered_seal.strip(),
+                value=line.value,
+                reading_date=line.reading_date,
+                photo=line.photo,
+                previous_value=summary.last_value if summary.has_accepted_reading else None,
+                previous_date=summary.last_date if summary.has_accepted_reading else None,
+                flags=[str(flag) for flag in assessment.flags],
+            )
+
+        recipient = contact_email or applicant.email
+        if recipient:
+            queue_notification(
+                tenant=tenant,
+                channel=Notification.Channel.EMAIL,
+                recipient=recipient,
+                template="readings_registered",
+                context={
+                    "application": application,
+                    "account": account,
+                    "applicant": applicant,
+                    "url": tenant.absolute_url("applications:detail", number=application.number),
+                },
+                language=language,
+                related=application,
+            )
+    return application

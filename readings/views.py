@@ -1,0 +1,179 @@
+"""W1 pages: subscriber code → readings form → "your application is registered"."""
+
+from pathlib import PurePath
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from applications.models import Application, ApplicationKind
+from meters.models import Meter, SubscriberAccount
+from meters.selectors import meter_summaries, normalize_serial
+from portal.decorators import tenant_required
+from portal.models import StaffMembership, Workflow
+from portal.scoping import get_scoped_or_404
+from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
+from readings.models import SubmittedReading
+from readings.services import submit_readings
+
+FORMSET_PREFIX = "lines"
+
+
+def session_key(tenant):
+    return f"meters:readings_account:{tenant.pk}"
+
+
+@login_required
+@tenant_required(Workflow.METER_READINGS)
+def submit_readings_start(request):
+    form = SubscriberCodeForm(request.POST or None, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        # The account travels in the session, not the URL: the code is half of the public status check.
+        request.session[session_key(request.tenant)] = form.account.pk
+        return redirect("readings:submit_readings_form")
+    return render(request, "readings/submit_code.html", {"form": form})
+
+
+@login_required
+@tenant_required(Workflow.METER_READINGS)
+def submit_readings_form(request):
+    tenant = request.tenant
+    account_id = request.session.get(session_key(tenant))
+    account = (
+        SubscriberAccount.objects.for_tenant(tenant).filter(pk=account_id, is_active=True).first()
+        if account_id
+        else None
+    )
+    if account is None:
+        return redirect("readings:submit_readings")
+
+    today = tenant.today()
+    summaries = meter_summaries(Meter.objects.for_tenant(tenant).filter(account=account), today)
+    active = [s for s in summaries if s.meter.status == Meter.Status.ACTIVE]
+    form_kwargs = {
+        "summaries": {normalize_serial(s.meter.serial_number): s for s in active},
+        "all_serials": {normalize_serial(s.meter.serial_number) for s in summaries},
+        "today": today,
+    }
+    contact_initial = {"contact_phone": request.user.phone, "contact_email": request.user.email}
+    region = tenant.country_code
+    files_dropped = False
+
+    if request.method != "POST":
+        # One line per meter in service to start with; untouched lines are skipped.
+        formset = line_formset(min(max(len(active), 1), MAX_LINES) - 1)(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+        contact = ContactForm(initial=contact_initial, region=region)
+    else:
+        existing = existing_application(request, request.POST.get("idempotency_key", ""))
+        if existing is not None:  # the same form posted again: show the first result
+            return redirect("readings:submission_done", number=existing.number)
+        if "add_line" in request.POST:
+            formset = formset_with_one_more_line(request.POST, form_kwargs)
+            contact = ContactForm(initial=request.POST.dict(), region=region)
+            contact.fields["idempotency_key"].initial = request.POST.get("idempotency_key")
+            files_dropped = bool(request.FILES)
+        else:
+            formset = ReadingLineFormSet(request.POST, request.FILES, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+            contact = ContactForm(request.POST, region=region)
+            if formset.is_valid() and contact.is_valid():
+                try:
+                    application = submit_readings(
+                        tenant=tenant,
+                        account=account,
+                        applicant=request.user,
+                        lines=formset.lines(),
+                        contact_phone=contact.cleaned_data["contact_phone"],
+                        contact_email=contact.cleaned_data["contact_email"],
+                        notes=contact.cleaned_data["notes"],
+                        idempotency_key=contact.cleaned_data["idempotency_key"],
+                        language=request.LANGUAGE_CODE,
+                    )
+                except ValidationError as error:
+                    contact.add_error(None, error)
+                else:
+                    request.session.pop(session_key(tenant), None)
+                    return redirect("readings:submission_done", number=application.number)
+
+    meter_rows = [(s, *s.plausible_range(today)) for s in active]
+    return render(
+        request,
+        "readings/submit_form.html",
+        {
+            "account": account,
+            "meter_rows": meter_rows,
+            "formset": formset,
+            "contact": contact,
+            "files_dropped": files_dropped,
+            "max_lines": MAX_LINES,
+        },
+    )
+
+
+def existing_application(request, key):
+    if not key:
+        return None
+    key = key.replace("-", "")
+    return Application.objects.for_tenant(request.tenant).filter(applicant=request.user, idempotency_key=key).first()
+
+
+def formset_with_one_more_line(data, form_kwargs):
+    """ "Add another meter" without JavaScript: the lines typed so far plus an empty one.
+
+    Built unbound from the posted values, so the page shows no errors for lines not finished yet.
+    Browsers never send files back, which the page says.
+    """
+    try:
+        count = int(data.get(f"{FORMSET_PREFIX}-TOTAL_FORMS", 1))
+    except ValueError:
+        count = 1
+    count = max(1, min(count, MAX_LINES))
+    initial = []
+    for i in range(count):
+        values = {name: data.get(f"{FORMSET_PREFIX}-{i}-{name}") for name in LINE_FIELDS}
+        initial.append({name: value for name, value in values.items() if value})
+    extra = min(count + 1, MAX_LINES) - 1  # min_num=1 counts as the first line
+    return line_formset(extra)(initial=initial, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+
+
+@login_required
+@tenant_required(Workflow.METER_READINGS)
+def submission_done(request, number):
+    application = get_scoped_or_404(
+        Application.objects.select_related("account"),
+        request.tenant,
+        number=number,
+        applicant=request.user,
+        kind__code=ApplicationKind.Code.METER_READINGS,
+    )
+    return render(request, "readings/submission_done.html", {"application": application})
+
+
+def visible_lines(request):
+    """Lines whose photo the user may download: his own, or his tenant's (and branches') as verified staff."""
+    user = request.user
+    condition = Q(application__applicant=user)
+    if user.is_staff and user.is_verified():
+        if user.is_superuser:
+            condition |= Q(pk__isnull=False)
+        else:
+            membership = StaffMembership.objects.filter(tenant=OuterRef("tenant"), user=user).filter(
+                Q(branches=None) | Q(branches=OuterRef("application__branch"))
+            )
+            condition |= Q(Exists(membership))
+    return SubmittedReading.objects.for_tenant(request.tenant).filter(condition)
+
+
+@login_required
+@tenant_required()
+def submission_photo(request, pk):
+    line = visible_lines(request).select_related("application").exclude(photo="").filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    extension = PurePath(line.photo.name).suffix.lower()
+    response = FileResponse(
+        line.photo.open("rb"), as_attachment=True, filename=f"{line.application.number}-{line.pk}{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
