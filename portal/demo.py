@@ -274,31 +274,6 @@ def seed_staff(tenants, groups):
     return logins
 
 
-def seed_people():
-    """A citizen and a legal-entity user who owns an organisation."""
-    from accounts.models import Organization, OrganizationMembership
-
-    citizen = demo_user("citizen@abonent.local", "Aysel Məmmədova", phone="+994501234567", preferred_language="az")
-    legal = demo_user("legal@abonent.local", "Андрей Волков", phone="+79121234567", preferred_language="ru")
-    organization, _ = Organization.objects.update_or_create(
-        tax_number="1831098765",
-        defaults={
-            "name": "ООО «Камский технопарк»",
-            "legal_address": "426011, Удмуртская Республика, Ижевск, ул. Пушкинская, 154",
-            "bank_name": "Удмуртское отделение № 8618 ПАО Сбербанк",
-            "bank_code": "049401601",
-            "bank_account": "40702810868000012345",
-        },
-    )
-    OrganizationMembership.objects.update_or_create(
-        organization=organization, user=legal, defaults={"role": OrganizationMembership.Role.OWNER}
-    )
-    return [
-        Login("citizen", citizen.email),
-        Login(f"legal entity owner ({organization.name})", legal.email),
-    ]
-
-
 def seed(stdout=None):
     """Seeds the portal core and returns the logins to print."""
     tenants = seed_tenants()
@@ -306,7 +281,6 @@ def seed(stdout=None):
     groups = seed_role_groups()
     logins = [seed_superuser()]
     logins += seed_staff(tenants, groups)
-    logins += seed_people()
     if stdout is not None:
         stdout.write(f"portal: {len(tenants)} tenants, {Branch.objects.count()} branches, {len(groups)} staff groups")
     return logins

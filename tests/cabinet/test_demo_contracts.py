@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from accounts import demo as accounts_demo
 from cabinet import demo as demo_contracts
 from meters.models import Contract, Meter, Reading
 from portal import demo as portal_demo
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_contracts_are_seeded_once_with_their_meters_and_history():
     list(portal_demo.seed(io.StringIO()))
+    list(accounts_demo.seed(io.StringIO()))
     out = io.StringIO()
     demo_contracts.seed(out)
     counts = (Contract.objects.count(), Meter.objects.count(), Reading.objects.count())

@@ -2,6 +2,7 @@ import io
 
 import pytest
 
+from accounts import demo as accounts_demo
 from meters import demo
 from meters.models import Meter, Reading, SubscriberAccount
 from portal import demo as portal_demo
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_seeds_azersu_households_with_two_years_of_readings_and_is_idempotent():
     list(portal_demo.seed(io.StringIO()))
+    list(accounts_demo.seed(io.StringIO()))
     out = io.StringIO()
     demo.seed(out)
     azersu = {"tenant__slug": "azersu"}  # the cabinet contracts of other tenants are seeded too
