@@ -104,7 +104,7 @@ def ensure_tenant(slug):
     rows = demo.BRANCHES.get(slug) or [(f"bench-{i}", f"Bench branch {i}", "", False) for i in range(1, 4)]
     for code, name, region, short in rows:
         Branch.objects.get_or_create(
-            tenant=tenant, code=code, defaults={"name": name, "region": region, "short_legal_deadlines": short}
+            tenant=tenant, code=code, defaults={"name": name, "region": region, "short_lab_delivery_term": short}
         )
     return tenant, list(Branch.objects.for_tenant(tenant).order_by("pk").values_list("pk", flat=True))
 

@@ -218,11 +218,11 @@ def seed_tenants():
 
 def seed_branches(tenants):
     for slug, rows in BRANCHES.items():
-        for code, name, region, short_deadlines in rows:
+        for code, name, region, short_lab_delivery_term in rows:
             Branch.objects.update_or_create(
                 tenant=tenants[slug],
                 code=code,
-                defaults={"name": name, "region": region, "short_legal_deadlines": short_deadlines},
+                defaults={"name": name, "region": region, "short_lab_delivery_term": short_lab_delivery_term},
             )
 
 

@@ -15,9 +15,9 @@ class SubmittedReading(TenantOwned):
     """One line of a W1 readings application: what the citizen entered for one meter."""
 
     class Flag(models.TextChoices):
-        SERIAL_MISMATCH = "serial_mismatch", _("Factory number does not match the database")
+        # A factory number that does not match, or a reading below the last accepted one, is refused
+        # by the form and never stored; the review recomputes both from the line itself.
         SEAL_DIFFERS = "seal_differs", _("Seal number differs from the database")
-        BELOW_LAST = "below_last", _("Reading below the last accepted one")
         IMPLAUSIBLE_JUMP = "implausible_jump", _("Consumption far above the meter's usual")
         CONFIRMED_BY_CITIZEN = "confirmed_by_citizen", _("Citizen confirmed an unusual reading")
 

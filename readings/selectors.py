@@ -30,9 +30,7 @@ def review_rows(application):
     for line in lines:
         summary = summaries.get(line.meter_id)
         badges = []
-        if flag.SERIAL_MISMATCH in line.flags or normalize_serial(line.entered_serial) != normalize_serial(
-            line.meter.serial_number
-        ):
+        if normalize_serial(line.entered_serial) != normalize_serial(line.meter.serial_number):
             badges.append(
                 (
                     "error",
@@ -48,7 +46,7 @@ def review_rows(application):
                     % {"entered": line.entered_seal, "db": line.meter.seal_number or "—"},
                 )
             )
-        if flag.BELOW_LAST in line.flags or (line.previous_value is not None and line.value < line.previous_value):
+        if line.previous_value is not None and line.value < line.previous_value:
             badges.append(("error", _("Below the last accepted reading %(value)s") % {"value": line.previous_value}))
         if flag.IMPLAUSIBLE_JUMP in line.flags:
             usual = summary.usual_daily if summary else None

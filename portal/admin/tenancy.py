@@ -41,8 +41,8 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(Branch)
 class BranchAdmin(TenantScopedAdmin):
-    list_display = ["name", "code", "tenant", "region", "short_legal_deadlines"]
-    list_filter = ["tenant", "short_legal_deadlines"]
+    list_display = ["name", "code", "tenant", "region", "short_lab_delivery_term"]
+    list_filter = ["tenant", "short_lab_delivery_term"]
     search_fields = ["name", "code", "region"]
 
 

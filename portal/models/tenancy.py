@@ -122,11 +122,15 @@ class Branch(TenantOwned):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=120, blank=True)
-    short_legal_deadlines = models.BooleanField(
-        _("shorter legal deadlines"),
+    short_lab_delivery_term = models.BooleanField(
+        _("shorter lab-delivery term"),
         default=False,
-        # Gas meter removal rules: 5 working days instead of 10 for Baku, Sumgayit and Absheron.
-        help_text=_("Regions such as Baku, Sumgayit and Absheron where the rules set shorter deadlines."),
+        # Gas meter removal rules §2.1: a removed meter reaches the verification department within
+        # 10 working days of disconnection, 5 for Baku, Sumgayit and Absheron.
+        help_text=_(
+            "Removed meters reach the verification lab within 5 working days instead of 10 "
+            "(Baku, Sumgayit and Absheron)."
+        ),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

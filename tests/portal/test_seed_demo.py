@@ -65,8 +65,8 @@ def test_the_five_demo_utilities_are_created_with_their_branches():
         ["contract_cabinet"],
     )
     sumgayit = Branch.objects.get(tenant__slug="azersu", code="sumgayit")
-    assert sumgayit.short_legal_deadlines
-    assert not Branch.objects.get(tenant__slug="azersu", code="ganja").short_legal_deadlines
+    assert sumgayit.short_lab_delivery_term
+    assert not Branch.objects.get(tenant__slug="azersu", code="ganja").short_lab_delivery_term
 
 
 def test_staff_can_log_in_to_the_admin_with_a_confirmed_totp_device():
