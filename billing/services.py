@@ -10,12 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from billing.models import Invoice, InvoiceLine, Payment, Service, Tariff
-from billing.numbering import due_date, invoice_number, next_invoice_sequence, payment_reference
-from meters.models import Meter, Reading
+from billing.models import Invoice, Payment, Service, Tariff
+from meters.models import Meter
 
 logger = logging.getLogger(__name__)
 
@@ -96,142 +94,6 @@ def line_amounts(*, quantity, unit_price, tariff):
         return net, priced - net, priced
     vat = money(priced * rate)
     return priced, vat, priced + vat
-
-
-# -- consumption ---------------------------------------------------------------------------------
-
-
-def previous_reading(reading):
-    """The meter's accepted reading just before ``reading`` (by date, then by entry), or None."""
-    return (
-        Reading.objects.filter(meter_id=reading.meter_id, status=Reading.Status.ACCEPTED)
-        .filter(Q(reading_date__lt=reading.reading_date) | Q(reading_date=reading.reading_date, pk__lt=reading.pk))
-        .exclude(pk=reading.pk)
-        .order_by("-reading_date", "-pk")
-        .first()
-    )
-
-
-def consumption_since_previous(reading):
-    """(consumption, period start) of a booked reading.
-
-    From the previous accepted reading of the same meter; a meter without one (new, or one that
-    replaced another) counts from its reading at installation, since its installation date.
-    """
-    meter = reading.meter
-    previous = previous_reading(reading)
-    if previous is not None:
-        start_value, start_date = previous.value, previous.reading_date
-    else:
-        start_value, start_date = meter.initial_reading, meter.installed_on
-    consumption = (reading.value - start_value).quantize(THOUSANDTH)
-    if consumption < 0:
-        # Validation refuses a reading below the last one unless the meter was replaced; one
-        # that slips through (e.g. a staff correction) bills nothing rather than a credit nobody
-        # decided on, and staff see the warning.
-        logger.warning("Reading %s is below the previous one of meter %s; billed as zero", reading.pk, meter.pk)
-        consumption = ZERO.quantize(THOUSANDTH)
-    return consumption, start_date
-
-
-# -- invoices ------------------------------------------------------------------------------------
-
-
-def _lines_for_reading(reading, account, consumption, period_start):
-    """Unsaved InvoiceLines of one booked reading: per billed service, one per tariff block."""
-    lines = []
-    meter = reading.meter
-    for service in SERVICES_BY_METER_KIND[meter.kind]:
-        tariff = tariff_in_force(
-            tenant=account.tenant,
-            service=service,
-            category=account.category,
-            branch=account.branch,
-            on=reading.reading_date,
-        )
-        if tariff is None:
-            # Staff have not entered this price: the reading is still booked, and the missing
-            # line is logged rather than guessed.
-            logger.warning("No %s tariff for account %s on %s", service, account.pk, reading.reading_date)
-            continue
-        parts = charge(consumption=consumption, tariff=tariff)
-        if not parts:
-            first = min(tariff.blocks.all(), key=lambda b: (b.up_to is None, b.up_to or ZERO), default=None)
-            parts = [(consumption, first.price if first else ZERO)]
-        for index, (quantity, unit_price) in enumerate(parts, start=1):
-            net, vat, gross = line_amounts(quantity=quantity, unit_price=unit_price, tariff=tariff)
-            description = _("%(service)s, meter №%(serial)s, %(start)s – %(end)s") % {
-                "service": Service(service).label,
-                "serial": meter.serial_number,
-                "start": period_start.isoformat(),
-                "end": reading.reading_date.isoformat(),
-            }
-            if len(parts) > 1:
-                description += " · " + _("block %(number)s") % {"number": index}
-            lines.append(
-                InvoiceLine(
-                    service=service,
-                    meter=meter,
-                    description=description[:300],
-                    quantity=quantity,
-                    unit=tariff.unit,
-                    unit_price=unit_price,
-                    net_amount=net,
-                    vat_amount=vat,
-                    amount=gross,
-                )
-            )
-    return lines
-
-
-@transaction.atomic
-def form_invoice_for_application(*, application, booked_readings):
-    """Form the invoice for the readings an executed application just booked (one per meter).
-
-    Called inside the acceptance transaction. Returns the invoice, the existing one if this
-    application was invoiced before, or None when nothing could be priced (no tariff entered).
-    The PDF is rendered and e-mailed by a task queued after the commit.
-    """
-    existing = Invoice.objects.filter(application=application).first()
-    if existing is not None:
-        return existing
-    account = application.account
-    tenant = application.tenant
-    lines, starts, ends = [], [], []
-    with translation.override(application.language):
-        for reading in sorted(booked_readings, key=lambda r: (r.reading_date, r.pk)):
-            consumption, period_start = consumption_since_previous(reading)
-            lines += _lines_for_reading(reading, account, consumption, period_start)
-            starts.append(period_start)
-            ends.append(reading.reading_date)
-    if not lines:
-        return None
-
-    issued_on = tenant.today()
-    sequence = next_invoice_sequence(tenant, issued_on.year)
-    invoice = Invoice(
-        tenant=tenant,
-        number=invoice_number(tenant, issued_on.year, sequence),
-        account=account,
-        application=application,
-        period_start=min(starts),
-        period_end=max(ends),
-        issued_on=issued_on,
-        due_on=due_date(tenant, issued_on),
-        currency=tenant.currency,
-        net_total=sum((line.net_amount for line in lines), ZERO),
-        vat_total=sum((line.vat_amount for line in lines), ZERO),
-        total=sum((line.amount for line in lines), ZERO),
-        payment_reference=payment_reference(account.code, issued_on.year, sequence),
-        language=application.language,
-    )
-    invoice.full_clean(exclude=["pdf", "application"])
-    invoice.save()
-    for line in lines:
-        line.invoice = invoice
-    InvoiceLine.objects.bulk_create(lines)
-    transaction.on_commit(lambda: publish_render(invoice.pk))
-    return invoice
 
 
 def publish_render(invoice_id):

@@ -9,8 +9,8 @@ payments on their external id, so ``manage.py seed_demo`` can run any number of 
 
 import datetime
 
+from billing.invoicing import form_period_invoice
 from billing.models import Invoice
-from billing.period_invoices import form_period_invoice
 from billing.selectors_cabinet import add_months, month_end, month_start
 from billing.services import record_payment
 from meters.models import Contract

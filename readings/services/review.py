@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Status
 from applications.services import transition
+from billing.invoicing import form_invoice_for_application
 from meters.models import Reading
 from portal.workdays import calendar_for
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
@@ -57,8 +58,6 @@ def _book(*, line, value, reading_date, source, actor, photo=""):
 
 
 def _execute_and_invoice(*, application, actor, booked):
-    from billing.services import form_invoice_for_application
-
     if application.account_id:
         application.account.users.add(application.applicant)
     invoice = form_invoice_for_application(application=application, booked_readings=booked)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 
-from billing import services
+from billing import invoicing, services
 from billing.models import Invoice, Payment, Tariff
 from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
@@ -26,7 +26,7 @@ def invoice(application, meter, water_tariffs, monkeypatch):
     monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "110", datetime.date(2026, 10, 1))
-    return services.form_invoice_for_application(application=application, booked_readings=[reading])
+    return invoicing.form_invoice_for_application(application=application, booked_readings=[reading])
 
 
 def test_staff_see_only_their_tenants_tariffs(client, staff, tenant, other_tenant):

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Organization, OrganizationMembership
 from billing import tasks
-from billing.services import form_invoice_for_application
+from billing.invoicing import form_invoice_for_application
 from portal.models import Tenant
 from tests.billing.conftest import book
 from tests.factories import StaffMembershipFactory, UserFactory

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from billing import numbering, services
+from billing import invoicing, numbering, services
+from billing.invoicing import form_invoice_for_application
 from billing.models import Invoice
-from billing.services import form_invoice_for_application
 from meters.models import Meter, Reading
 from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
@@ -148,7 +148,7 @@ def test_the_pdf_task_is_queued_after_commit(
     application, meter, water_tariffs, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr(services, "publish_render", queued.append)
+    monkeypatch.setattr(invoicing, "publish_render", queued.append)
     reading = book(meter, "101", datetime.date(2026, 10, 1))
 
     with django_capture_on_commit_callbacks(execute=True):

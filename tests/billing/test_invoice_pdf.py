@@ -8,7 +8,7 @@ from django.core import mail
 from pypdf import PdfReader
 
 from billing import services, tasks
-from billing.services import form_invoice_for_application
+from billing.invoicing import form_invoice_for_application
 from portal.models import Notification, Tenant
 from portal.pdf import BASE_URL, StaticOnlyFetcher
 from tests.billing.conftest import book

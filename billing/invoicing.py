@@ -1,0 +1,232 @@
+"""The one invoice builder: W1 execution, the cabinets' monthly invoices and the demo all form
+invoices here, so numbering, pricing, totals and the PDF hand-off are the same everywhere.
+
+``priced_lines`` prices one meter's consumption; ``issue_invoice`` numbers and saves an invoice
+from priced lines. ``form_invoice_for_application`` and ``form_period_invoice`` say what is
+billed: the readings an application booked, or a month of a contract account's readings.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from billing.models import Invoice, InvoiceLine, Service
+from billing.numbering import due_date, invoice_number, next_invoice_sequence, payment_reference
+from billing.selectors_cabinet import consumption_by_meter
+from billing.services import (
+    SERVICES_BY_METER_KIND,
+    THOUSANDTH,
+    ZERO,
+    charge,
+    line_amounts,
+    publish_render,
+    tariff_in_force,
+)
+from meters.models import Reading
+
+logger = logging.getLogger(__name__)
+
+
+# -- consumption ---------------------------------------------------------------------------------
+
+
+def previous_reading(reading):
+    """The meter's accepted reading just before ``reading`` (by date, then by entry), or None."""
+    return (
+        Reading.objects.filter(meter_id=reading.meter_id, status=Reading.Status.ACCEPTED)
+        .filter(Q(reading_date__lt=reading.reading_date) | Q(reading_date=reading.reading_date, pk__lt=reading.pk))
+        .exclude(pk=reading.pk)
+        .order_by("-reading_date", "-pk")
+        .first()
+    )
+
+
+def consumption_since_previous(reading):
+    """(consumption, period start) of a booked reading.
+
+    From the previous accepted reading of the same meter; a meter without one (new, or one that
+    replaced another) counts from its reading at installation, since its installation date.
+    """
+    meter = reading.meter
+    previous = previous_reading(reading)
+    if previous is not None:
+        start_value, start_date = previous.value, previous.reading_date
+    else:
+        start_value, start_date = meter.initial_reading, meter.installed_on
+    consumption = (reading.value - start_value).quantize(THOUSANDTH)
+    if consumption < 0:
+        # Validation refuses a reading below the last one unless the meter was replaced; one
+        # that slips through (e.g. a staff correction) bills nothing rather than a credit nobody
+        # decided on, and staff see the warning.
+        logger.warning("Reading %s is below the previous one of meter %s; billed as zero", reading.pk, meter.pk)
+        consumption = ZERO.quantize(THOUSANDTH)
+    return consumption, start_date
+
+
+# -- invoices ------------------------------------------------------------------------------------
+
+
+def priced_lines(*, account, reading, consumption, period_start):
+    """Unsaved InvoiceLines of one meter's consumption up to ``reading``: per billed service, one
+    per tariff block, priced with the tariff in force on the reading date."""
+    lines = []
+    meter = reading.meter
+    for service in SERVICES_BY_METER_KIND[meter.kind]:
+        tariff = tariff_in_force(
+            tenant=account.tenant,
+            service=service,
+            category=account.category,
+            branch=account.branch,
+            on=reading.reading_date,
+        )
+        if tariff is None:
+            # Staff have not entered this price: the reading is still booked, and the missing
+            # line is logged rather than guessed.
+            logger.warning("No %s tariff for account %s on %s", service, account.pk, reading.reading_date)
+            continue
+        parts = charge(consumption=consumption, tariff=tariff)
+        if not parts:
+            first = min(tariff.blocks.all(), key=lambda b: (b.up_to is None, b.up_to or ZERO), default=None)
+            parts = [(consumption, first.price if first else ZERO)]
+        for index, (quantity, unit_price) in enumerate(parts, start=1):
+            net, vat, gross = line_amounts(quantity=quantity, unit_price=unit_price, tariff=tariff)
+            description = _("%(service)s, meter №%(serial)s, %(start)s – %(end)s") % {
+                "service": Service(service).label,
+                "serial": meter.serial_number,
+                "start": period_start.isoformat(),
+                "end": reading.reading_date.isoformat(),
+            }
+            if len(parts) > 1:
+                description += " · " + _("block %(number)s") % {"number": index}
+            lines.append(
+                InvoiceLine(
+                    service=service,
+                    meter=meter,
+                    description=description[:300],
+                    quantity=quantity,
+                    unit=tariff.unit,
+                    unit_price=unit_price,
+                    net_amount=net,
+                    vat_amount=vat,
+                    amount=gross,
+                )
+            )
+    return lines
+
+
+def issue_invoice(
+    *, account, lines, period_start, period_end, issued_on, due_on, language, application=None, render_pdf=True
+):
+    """Number and save an invoice of ``account`` with its priced ``lines`` (unsaved InvoiceLines).
+
+    Call it inside the transaction that decided what is billed: the number's sequence row is
+    locked until that commit. The PDF is rendered (and e-mailed) by a task queued after it.
+    """
+    tenant = account.tenant
+    sequence = next_invoice_sequence(tenant, issued_on.year)
+    invoice = Invoice(
+        tenant=tenant,
+        number=invoice_number(tenant, issued_on.year, sequence),
+        account=account,
+        application=application,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        due_on=due_on,
+        currency=tenant.currency,
+        net_total=sum((line.net_amount for line in lines), ZERO),
+        vat_total=sum((line.vat_amount for line in lines), ZERO),
+        total=sum((line.amount for line in lines), ZERO),
+        payment_reference=payment_reference(account.code, issued_on.year, sequence),
+        language=language,
+    )
+    invoice.full_clean(exclude=["pdf", "application"])
+    invoice.save()
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    if render_pdf:
+        transaction.on_commit(lambda: publish_render(invoice.pk))
+    return invoice
+
+
+@transaction.atomic
+def form_invoice_for_application(*, application, booked_readings):
+    """Form the invoice for the readings an executed application just booked (one per meter).
+
+    Called inside the acceptance transaction. Returns the invoice, the existing one if this
+    application was invoiced before, or None when nothing could be priced (no tariff entered).
+    """
+    existing = Invoice.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    account = application.account
+    lines, starts, ends = [], [], []
+    with translation.override(application.language):
+        for reading in sorted(booked_readings, key=lambda r: (r.reading_date, r.pk)):
+            consumption, period_start = consumption_since_previous(reading)
+            lines += priced_lines(account=account, reading=reading, consumption=consumption, period_start=period_start)
+            starts.append(period_start)
+            ends.append(reading.reading_date)
+    if not lines:
+        return None
+    issued_on = application.tenant.today()
+    return issue_invoice(
+        account=account,
+        lines=lines,
+        period_start=min(starts),
+        period_end=max(ends),
+        issued_on=issued_on,
+        due_on=due_date(application.tenant, issued_on),
+        language=application.language,
+        application=application,
+    )
+
+
+@transaction.atomic
+def form_period_invoice(*, account, period_start, period_end, issued_on=None, render_pdf=True):
+    """Form the invoice of ``account`` for the consumption between ``period_start`` and
+    ``period_end`` (the latest accepted reading of each meter in the period minus the last one
+    before it). Returns the invoice formed earlier for the same period if there is one, or None
+    when nothing could be priced (no readings in the period, no tariff entered)."""
+    existing = (
+        Invoice.objects.filter(
+            account=account, application__isnull=True, period_start=period_start, period_end=period_end
+        )
+        .exclude(status=Invoice.Status.CANCELLED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    tenant = account.tenant
+    language = tenant.default_language
+    lines = []
+    with translation.override(language):
+        for row in consumption_by_meter(account, period_start, period_end):
+            if row.end_value is None:
+                continue
+            # The period's last reading prices the month: its date picks the tariff in force.
+            reading = Reading(meter=row.meter, value=row.end_value, reading_date=row.end_date)
+            lines += priced_lines(
+                account=account, reading=reading, consumption=row.consumption, period_start=period_start
+            )
+    if not lines:
+        return None
+    issued_on = issued_on or tenant.today()
+    # Payment by the 10th of the month after the billing period; a late invoice gets its own term.
+    due_on = due_date(tenant, period_end)
+    if due_on < issued_on:
+        due_on = due_date(tenant, issued_on)
+    return issue_invoice(
+        account=account,
+        lines=lines,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        due_on=due_on,
+        language=language,
+        render_pdf=render_pdf,
+    )
