@@ -28,7 +28,6 @@ from cabinet.selectors.archive import Cursor, archive_page, archive_readings
 from cabinet.services.hot_water import hot_water_rows, save_hot_water_volumes
 from cabinet.services.period_readings import Entry, meter_rows, save_period_drafts, submit_period_readings
 from cabinet.windows import default_period, submission_window
-from meters.models import ServicePoint
 from meters.selectors import UNIT_BY_KIND
 from portal.models import Workflow
 from portal.workdays import calendar_for
@@ -307,11 +306,9 @@ def hot_water(request, contract):
 
 
 def _archive_query(request, contract):
-    points = ServicePoint.objects.for_tenant(request.tenant).filter(contract=contract)
-    form = ArchiveFilterForm(request.GET or None, service_points=points)
+    form = ArchiveFilterForm(request.GET or None, service_points=contract.service_points.all())
     filters = form.cleaned_data if form.is_valid() else {}
     readings = archive_readings(
-        tenant=request.tenant,
         contract=contract,
         service_point=filters.get("service_point"),
         date_from=filters.get("date_from"),
