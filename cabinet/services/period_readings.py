@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.models import PeriodReading
+from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND
-from portal.models import Workflow
 
 THOUSANDTH = Decimal("0.001")
 
@@ -66,12 +65,11 @@ class Outcome:
 
 
 def contract_meters(tenant, contract):
-    """The meters in service at the contract's connection points. Izhvodokanal's cabinet (W5)
-    takes cold-water readings only (hot water goes in as volumes); W4 takes every meter."""
+    """The meters in service at the contract's connection points, of the kinds the tenant's cabinet
+    takes readings of (CabinetSettings: Izhvodokanal takes cold water only, as hot water goes in as
+    volumes; Uzbekenergo every meter)."""
     meters = Meter.objects.filter(service_point__contract=contract, status=Meter.Status.ACTIVE)
-    if tenant.offers(Workflow.CONTRACT_CABINET):
-        meters = meters.filter(kind=Meter.Kind.COLD_WATER)
-    return meters
+    return CabinetSettings.of(tenant).readings_meters(meters)
 
 
 def meter_rows(*, tenant, contract, period, today, meter_ids=None):

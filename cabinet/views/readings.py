@@ -23,13 +23,12 @@ from cabinet.forms.readings import (
     UploadForm,
     parse_period,
 )
-from cabinet.models import PeriodReading
+from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.selectors.archive import Cursor, archive_page, archive_readings
 from cabinet.services.hot_water import hot_water_rows, save_hot_water_volumes
 from cabinet.services.period_readings import Entry, meter_rows, save_period_drafts, submit_period_readings
 from cabinet.windows import default_period, submission_window
 from meters.selectors import UNIT_BY_KIND
-from portal.models import Workflow
 from portal.workdays import calendar_for
 
 
@@ -44,8 +43,8 @@ def period_url(contract, period, name="cabinet:readings"):
     return f"{reverse(name, kwargs={'contract_id': contract.pk})}?period={period:%Y-%m}"
 
 
-def cabinet_title(tenant):
-    return _("Cold-water readings") if tenant.offers(Workflow.CONTRACT_CABINET) else _("Meter readings")
+def readings_title(cabinet_settings):
+    return _("Cold-water readings") if cabinet_settings.cold_water_readings_only else _("Meter readings")
 
 
 class ReportingPeriod:
@@ -71,6 +70,7 @@ class ReportingPeriod:
 @contract_page
 def period_readings(request, contract):
     reporting = ReportingPeriod(request, contract)
+    cabinet_settings = CabinetSettings.of(request.tenant)
     rows = meter_rows(tenant=reporting.tenant, contract=contract, period=reporting.period, today=reporting.today)
     data = request.POST if request.method == "POST" else None
     lines = []
@@ -111,11 +111,11 @@ def period_readings(request, contract):
         contract,
         "cabinet/readings/period.html",
         {
-            "title": cabinet_title(reporting.tenant),
+            "title": readings_title(cabinet_settings),
             "reporting": reporting,
             "lines": lines,
             "window_open": reporting.window.contains(reporting.today),
-            "water": reporting.tenant.offers(Workflow.CONTRACT_CABINET),
+            "water": cabinet_settings.water_readings_only,
         },
     )
 
