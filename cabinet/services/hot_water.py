@@ -45,7 +45,7 @@ class PointRow:
         return self.record is not None and self.record.status == HotWaterVolume.Status.SUBMITTED
 
 
-def hot_water_rows(*, tenant, contract, period, calendar):
+def hot_water_rows(*, contract, period, calendar):
     """PointRow per connection point of the contract, in three queries whatever their number."""
     window = submission_window(contract, period, hot_water=True, calendar=calendar)
     before = submission_window(contract, add_months(period, -1), hot_water=True, calendar=calendar)
@@ -93,7 +93,7 @@ def save_hot_water_volumes(*, tenant, contract, period, entered, user, calendar,
         raise SubmissionClosed(message, code="window_closed")
     saved = []
     with transaction.atomic():
-        rows = hot_water_rows(tenant=tenant, contract=contract, period=period, calendar=calendar)
+        rows = hot_water_rows(contract=contract, period=period, calendar=calendar)
         open_rows = [row for row in rows if not row.submitted and not row.computed]
         missing = [row for row in open_rows if entered.get(row.service_point.pk) is None]
         if submit and missing:

@@ -251,9 +251,7 @@ def readings_template(request, contract, fmt):
 @contract_page
 def hot_water(request, contract):
     reporting = ReportingPeriod(request, contract, hot_water=True)
-    rows = hot_water_rows(
-        tenant=reporting.tenant, contract=contract, period=reporting.period, calendar=reporting.calendar
-    )
+    rows = hot_water_rows(contract=contract, period=reporting.period, calendar=reporting.calendar)
     data = request.POST if request.method == "POST" else None
     lines = []
     for row in rows:
