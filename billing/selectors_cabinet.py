@@ -4,6 +4,10 @@ estimate and the monthly report.
 Every function costs a fixed number of queries whatever the number of meters, invoices or
 payments: meters come with their readings at the month's edges as subqueries, tariffs are looked
 up once per billed service, and invoices and payments are one query each.
+
+The account comes from a contract the cabinet has already fetched with the tenant and the user's
+membership; its invoices, payments and meters are reached through it and not scoped again (the
+foreign key already confines them to the account's tenant).
 """
 
 import datetime
@@ -51,22 +55,13 @@ def parse_period(text):
 
 def invoice_years(account):
     """Years with invoices of the account, newest first (the history's year filter)."""
-    return [
-        day.year
-        for day in Invoice.objects.for_tenant(account.tenant_id)
-        .filter(account=account)
-        .dates("period_start", "year", order="DESC")
-    ]
+    return [day.year for day in Invoice.objects.filter(account=account).dates("period_start", "year", order="DESC")]
 
 
 def invoices_by_month(account, year):
     """[(first of month, [invoices])] of the account's invoices for periods starting in ``year``,
     newest month first. One query."""
-    invoices = (
-        Invoice.objects.for_tenant(account.tenant_id)
-        .filter(account=account, period_start__year=year)
-        .order_by("-period_start", "-pk")
-    )
+    invoices = Invoice.objects.filter(account=account, period_start__year=year).order_by("-period_start", "-pk")
     months = []
     for invoice in invoices:
         month = month_start(invoice.period_start)
@@ -80,12 +75,7 @@ def invoices_by_month(account, year):
 
 
 def payment_years(account):
-    return [
-        day.year
-        for day in Payment.objects.for_tenant(account.tenant_id)
-        .filter(account=account)
-        .dates("paid_on", "year", order="DESC")
-    ]
+    return [day.year for day in Payment.objects.filter(account=account).dates("paid_on", "year", order="DESC")]
 
 
 @dataclass
@@ -97,11 +87,7 @@ class PaymentRow:
 def payments_with_running_totals(account, year):
     """The year's payments, newest first, each with the total paid in the year up to and
     including it."""
-    payments = (
-        Payment.objects.for_tenant(account.tenant_id)
-        .filter(account=account, paid_on__year=year)
-        .select_related("invoice")
-    )
+    payments = Payment.objects.filter(account=account, paid_on__year=year).select_related("invoice")
     rows, total = [], ZERO
     for payment in payments.order_by("paid_on", "pk"):
         total += payment.amount
@@ -136,8 +122,7 @@ def consumption_by_meter(account, first_day, last_day):
     within = accepted.filter(reading_date__gte=first_day, reading_date__lte=last_day)
     before = accepted.filter(reading_date__lt=first_day)
     meters = (
-        Meter.objects.for_tenant(account.tenant_id)
-        .filter(account=account, installed_on__lte=last_day)
+        Meter.objects.filter(account=account, installed_on__lte=last_day)
         .annotate(
             end_value=Subquery(within.values("value")[:1]),
             end_date=Subquery(within.values("reading_date")[:1]),
@@ -290,16 +275,11 @@ def balance_before(account, day):
     """Payments minus invoices (cancelled ones aside) before ``day``: negative is a debt. An
     invoice counts in the month its billing period ends."""
     invoiced = (
-        Invoice.objects.for_tenant(account.tenant_id)
-        .filter(account=account, period_end__lt=day)
+        Invoice.objects.filter(account=account, period_end__lt=day)
         .exclude(status=Invoice.Status.CANCELLED)
         .aggregate(s=Sum("total"))["s"]
     )
-    paid = (
-        Payment.objects.for_tenant(account.tenant_id)
-        .filter(account=account, paid_on__lt=day)
-        .aggregate(s=Sum("amount"))["s"]
-    )
+    paid = Payment.objects.filter(account=account, paid_on__lt=day).aggregate(s=Sum("amount"))["s"]
     return money((paid or ZERO) - (invoiced or ZERO))
 
 
@@ -309,15 +289,12 @@ def monthly_report(contract, period):
     account = contract.account
     first_day, last_day = month_start(period), month_end(period)
     invoices = (
-        Invoice.objects.for_tenant(account.tenant_id)
-        .filter(account=account, period_end__gte=first_day, period_end__lte=last_day)
+        Invoice.objects.filter(account=account, period_end__gte=first_day, period_end__lte=last_day)
         .exclude(status=Invoice.Status.CANCELLED)
         .order_by("period_end", "pk")
     )
-    payments = (
-        Payment.objects.for_tenant(account.tenant_id)
-        .filter(account=account, paid_on__gte=first_day, paid_on__lte=last_day)
-        .select_related("invoice")
+    payments = Payment.objects.filter(account=account, paid_on__gte=first_day, paid_on__lte=last_day).select_related(
+        "invoice"
     )
     return MonthlyReportData(
         contract=contract,

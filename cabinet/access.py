@@ -1,13 +1,18 @@
 """Who may see what in the legal-entity cabinet (W4, W5).
 
 A contract is visible to the members of the organization it is linked to, in its tenant, and to
-nobody else. Every cabinet page reaches contracts through these two functions.
+nobody else. Every page about one contract is a ``contract_page``: the contract is fetched once,
+with the tenant and the user's membership in the same query, and its child rows are reached
+through it (they are not scoped again: the foreign key already confines them).
 """
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from meters.models import Contract
 from portal.models import Workflow
@@ -26,8 +31,10 @@ def cabinet_contracts(tenant, user):
 
 
 def contract_for_member_or_404(tenant, user, contract_id):
+    """The contract with what its pages read (its tenant, organization, account and branch), in
+    one query; 404 for another tenant's contract or one of an organization the user is not in."""
     return get_scoped_or_404(
-        Contract.objects.select_related("organization", "account", "account__branch"),
+        Contract.objects.select_related("tenant", "organization", "account", "account__tenant", "account__branch"),
         tenant,
         pk=contract_id,
         organization__memberships__user=user,
@@ -48,13 +55,30 @@ def cabinet_view(view):
     return wrapper
 
 
+def contract_page(view):
+    """A cabinet page about one contract (``contracts/<contract_id>/…``): a ``cabinet_view`` that
+    resolves ``contract_id`` once and calls ``view(request, contract, …)``. The contract's menu is
+    built here too, as ``request.cabinet_menu``, for ``render_contract_page``."""
+
+    @cabinet_view
+    @wraps(view)
+    def wrapper(request, contract_id, *args, **kwargs):
+        contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+        request.cabinet_menu = cabinet_menu(request.tenant, contract)
+        return view(request, contract, *args, **kwargs)
+
+    return wrapper
+
+
+def render_contract_page(request, contract, template, context=None, *, status=200):
+    """Render a ``contract_page`` inside the cabinet layout (the contract and its menu)."""
+    context = {"contract": contract, "cabinet_menu": request.cabinet_menu, **(context or {})}
+    return render(request, template, context, status=status)
+
+
 def cabinet_menu(tenant, contract):
     """The cabinet's sections for one contract, as (label, url, url_name); W5 tenants
-    (Izhvodokanal) and W4 tenants (Uzbekenergo) offer different sections. A section whose page
-    is not installed is left out."""
-    from django.urls import NoReverseMatch, reverse
-    from django.utils.translation import gettext_lazy as _
-
+    (Izhvodokanal) and W4 tenants (Uzbekenergo) offer different sections."""
     common = [
         (_("Consumer information"), "cabinet:consumer_info"),
         (_("Contract"), "cabinet:contract_detail"),
@@ -79,10 +103,4 @@ def cabinet_menu(tenant, contract):
         entries += w5
     if tenant.offers(Workflow.LEGAL_CABINET):
         entries += [entry for entry in w4 if entry[1] not in {name for _label, name in entries}]
-    menu = []
-    for label, name in entries:
-        try:
-            menu.append((label, reverse(name, kwargs={"contract_id": contract.pk}), name))
-        except NoReverseMatch:
-            continue
-    return menu
+    return [(label, reverse(name, kwargs={"contract_id": contract.pk}), name) for label, name in entries]

@@ -7,6 +7,9 @@ connection points with cold- and hot-water meters and 18 months of readings.
 Uzbekenergo (W4): one contract of the same organization (organizations are not tenant-owned) with
 electricity meters and their readings, linked.
 
+Each cabinet tenant gets its CabinetSettings: Izhvodokanal takes cold-water readings only (hot
+water goes in as volumes), Uzbekenergo every meter.
+
 Rows are keyed on their numbers (update_or_create); readings are written only for a meter that has
 none yet, because readings are append-only. Running ``manage.py seed_demo`` again changes nothing.
 """
@@ -19,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cabinet import demo_billing
-from cabinet.models import ContractLink
+from cabinet.models import CabinetSettings, ContractLink
 from meters import demo as household_demo
 from meters.models import Contract, Meter, Reading, ServicePoint, SubscriberAccount
 from portal.models import Branch, Tenant
@@ -47,6 +50,17 @@ CONTRACTS = [
         ("Toshkent, Yunusobod tumani, Amir Temur shoh ko'chasi 108", [(POWER, "ME-230-118790", "15044")]),
     ]),
 ]  # fmt: skip
+
+
+# tenant → meter kinds its readings page takes (empty: every meter)
+CABINET_SETTINGS = {"izhvodokanal": [COLD], "uzbekenergo": []}
+
+
+def seed_cabinet_settings():
+    for slug, kinds in CABINET_SETTINGS.items():
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is not None:
+            CabinetSettings.objects.update_or_create(tenant=tenant, defaults={"readings_meter_kinds": list(kinds)})
 
 
 def seed_readings(meter, start_value, dates, rng):
@@ -131,6 +145,7 @@ def seed_contract(tenant, organization, user, spec):
 
 
 def seed(stdout):
+    seed_cabinet_settings()
     user = get_user_model().objects.filter(email=LEGAL_EMAIL).first()
     organization = user.organizations.first() if user is not None else None
     if organization is None:

@@ -1,3 +1,4 @@
-"""Staff side of the legal-entity cabinet: contracts and their links, and the W4 requests."""
+"""Staff side of the legal-entity cabinet: contracts and their links, the W4 requests and
+the cabinet settings of each tenant."""
 
-from cabinet.admin import contracts, requests  # noqa: F401  (each module registers its admins)
+from cabinet.admin import contracts, requests, settings  # noqa: F401  (each module registers its admins)

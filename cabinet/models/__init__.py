@@ -1,8 +1,10 @@
 from .links import ContractLink
 from .readings import HotWaterVolume, PeriodReading
 from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
+from .settings import CabinetSettings
 
 __all__ = [
+    "CabinetSettings",
     "Claim",
     "ContractLink",
     "Employee",

@@ -40,11 +40,9 @@ class ArchivePage:
     older: Cursor | None  # where the next (older) page starts; None on the last page
 
 
-def archive_readings(*, tenant, contract, service_point=None, date_from=None, date_to=None):
+def archive_readings(*, contract, service_point=None, date_from=None, date_to=None):
     """The filtered readings of the contract's meters (any source, accepted), newest first."""
-    readings = Reading.objects.for_tenant(tenant).filter(
-        meter__service_point__contract=contract, status=Reading.Status.ACCEPTED
-    )
+    readings = Reading.objects.filter(meter__service_point__contract=contract, status=Reading.Status.ACCEPTED)
     if service_point is not None:
         readings = readings.filter(meter__service_point=service_point)
     if date_from is not None:

@@ -30,8 +30,9 @@ def contract_requests(contract, kinds=REQUEST_KINDS):
     of sight when a contract moves to another organization.
     """
     return (
-        Application.objects.for_tenant(contract.tenant)
-        .filter(organization_id=contract.organization_id, account_id=contract.account_id, kind__code__in=kinds)
+        Application.objects.filter(
+            organization_id=contract.organization_id, account_id=contract.account_id, kind__code__in=kinds
+        )
         .select_related("kind")
         .annotate(
             decided_at=Max(
@@ -51,7 +52,6 @@ def attachment_for_contract_or_404(contract, pk):
     return get_object_or_404(
         Attachment.objects.select_related("application"),
         pk=pk,
-        application__tenant_id=contract.tenant_id,
         application__organization_id=contract.organization_id,
         application__account_id=contract.account_id,
         application__kind__code__in=REQUEST_KINDS,

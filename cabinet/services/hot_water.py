@@ -45,7 +45,7 @@ class PointRow:
         return self.record is not None and self.record.status == HotWaterVolume.Status.SUBMITTED
 
 
-def hot_water_rows(*, tenant, contract, period, calendar):
+def hot_water_rows(*, contract, period, calendar):
     """PointRow per connection point of the contract, in three queries whatever their number."""
     window = submission_window(contract, period, hot_water=True, calendar=calendar)
     before = submission_window(contract, add_months(period, -1), hot_water=True, calendar=calendar)
@@ -57,20 +57,16 @@ def hot_water_rows(*, tenant, contract, period, calendar):
     previous = accepted.filter(reading_date__lte=before.closes_on)
     current = accepted.filter(reading_date__gt=before.closes_on, reading_date__lte=window.closes_on)
     meters = (
-        Meter.objects.for_tenant(tenant)
-        .filter(service_point__contract=contract, kind=Meter.Kind.HOT_WATER, status=Meter.Status.ACTIVE)
+        Meter.objects.filter(service_point__contract=contract, kind=Meter.Kind.HOT_WATER, status=Meter.Status.ACTIVE)
         .annotate(previous=Subquery(previous.values("value")[:1]), current=Subquery(current.values("value")[:1]))
         .values("service_point_id", "previous", "current")
     )
     by_point = {}
     for meter in meters:
         by_point.setdefault(meter["service_point_id"], []).append(meter)
-    records = {
-        record.service_point_id: record
-        for record in HotWaterVolume.objects.for_tenant(tenant).filter(contract=contract, period=period)
-    }
+    records = {record.service_point_id: record for record in contract.hot_water_volumes.filter(period=period)}
     rows = []
-    for point in ServicePoint.objects.for_tenant(tenant).filter(contract=contract).order_by("address", "pk"):
+    for point in contract.service_points.order_by("address", "pk"):
         readings = by_point.get(point.pk, [])
         complete = readings and all(m["previous"] is not None and m["current"] is not None for m in readings)
         previous = sum((Decimal(m["previous"]) for m in readings), Decimal(0)) if complete else None
@@ -97,7 +93,7 @@ def save_hot_water_volumes(*, tenant, contract, period, entered, user, calendar,
         raise SubmissionClosed(message, code="window_closed")
     saved = []
     with transaction.atomic():
-        rows = hot_water_rows(tenant=tenant, contract=contract, period=period, calendar=calendar)
+        rows = hot_water_rows(contract=contract, period=period, calendar=calendar)
         open_rows = [row for row in rows if not row.submitted and not row.computed]
         missing = [row for row in open_rows if entered.get(row.service_point.pk) is None]
         if submit and missing:

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.models import PeriodReading
+from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND
-from portal.models import Workflow
 
 THOUSANDTH = Decimal("0.001")
 
@@ -66,12 +65,11 @@ class Outcome:
 
 
 def contract_meters(tenant, contract):
-    """The meters in service at the contract's connection points. Izhvodokanal's cabinet (W5)
-    takes cold-water readings only (hot water goes in as volumes); W4 takes every meter."""
-    meters = Meter.objects.for_tenant(tenant).filter(service_point__contract=contract, status=Meter.Status.ACTIVE)
-    if tenant.offers(Workflow.CONTRACT_CABINET):
-        meters = meters.filter(kind=Meter.Kind.COLD_WATER)
-    return meters
+    """The meters in service at the contract's connection points, of the kinds the tenant's cabinet
+    takes readings of (CabinetSettings: Izhvodokanal takes cold water only, as hot water goes in as
+    volumes; Uzbekenergo every meter)."""
+    meters = Meter.objects.filter(service_point__contract=contract, status=Meter.Status.ACTIVE)
+    return CabinetSettings.of(tenant).readings_meters(meters)
 
 
 def meter_rows(*, tenant, contract, period, today, meter_ids=None):
@@ -94,10 +92,7 @@ def meter_rows(*, tenant, contract, period, today, meter_ids=None):
         )
         .order_by("service_point__address", "serial_number")
     )
-    drafts = {
-        row.meter_id: row
-        for row in PeriodReading.objects.for_tenant(tenant).filter(contract=contract, period=period, meter__in=base)
-    }
+    drafts = {row.meter_id: row for row in contract.period_readings.filter(period=period, meter__in=base)}
     rows = []
     for meter in meters:
         has_previous = meter.previous_value is not None
@@ -196,7 +191,8 @@ def submit_period_readings(*, tenant, contract, period, entries, user, today, ca
     outcomes = []
     with transaction.atomic():
         ids = [entry.meter_id for entry in entries]
-        list(Meter.objects.for_tenant(tenant).select_for_update().filter(pk__in=ids).values_list("pk"))
+        locked = Meter.objects.select_for_update(of=("self",)).filter(pk__in=ids, service_point__contract=contract)
+        list(locked.values_list("pk"))
         rows = meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=ids)
         _check_meters(rows, entries)
         by_meter = {row.meter.pk: row for row in rows}

@@ -3,7 +3,7 @@ current month's estimate and the monthly report (page, CSV, PDF rendered by a ta
 
 from django.contrib import messages
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,14 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from billing import reports
 from billing import selectors_cabinet as selectors
-from billing.models import MonthlyReport
 from billing.services import account_balance
-from cabinet.access import cabinet_menu, cabinet_view, contract_for_member_or_404
-
-
-def _page(request, contract, template, context):
-    context = {"contract": contract, "cabinet_menu": cabinet_menu(request.tenant, contract), **context}
-    return render(request, template, context)
+from cabinet.access import contract_page, render_contract_page
 
 
 def _year(request, years, today):
@@ -38,19 +32,17 @@ def _balance_context(account):
     return {"balance": balance, "balance_amount": abs(balance), "in_debt": balance < 0}
 
 
-@cabinet_view
-def history(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def history(request, contract):
     account = contract.account
     years = selectors.invoice_years(account)
     year = _year(request, years, request.tenant.today())
     context = {"years": years, "year": year, "months": selectors.invoices_by_month(account, year)}
-    return _page(request, contract, "cabinet/billing/history.html", context)
+    return render_contract_page(request, contract, "cabinet/billing/history.html", context)
 
 
-@cabinet_view
-def payments(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def payments(request, contract):
     account = contract.account
     years = selectors.payment_years(account)
     year = _year(request, years, request.tenant.today())
@@ -63,15 +55,14 @@ def payments(request, contract_id):
         "currency": request.tenant.currency,
         **_balance_context(account),
     }
-    return _page(request, contract, "cabinet/billing/payments.html", context)
+    return render_contract_page(request, contract, "cabinet/billing/payments.html", context)
 
 
-@cabinet_view
-def current_month(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def current_month(request, contract):
     estimate = selectors.current_month_estimate(contract, request.tenant.today())
     context = {"estimate": estimate, "currency": request.tenant.currency}
-    return _page(request, contract, "cabinet/billing/current_month.html", context)
+    return render_contract_page(request, contract, "cabinet/billing/current_month.html", context)
 
 
 def _report_period(request):
@@ -83,12 +74,11 @@ def _report_period(request):
     return period
 
 
-@cabinet_view
-def report(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def report(request, contract):
     period = _report_period(request)
     data = selectors.monthly_report(contract, period)
-    pdf = MonthlyReport.objects.for_tenant(request.tenant).filter(contract=contract, period=period).first()
+    pdf = contract.monthly_reports.filter(period=period).first()
     context = {
         "report": data,
         "period": period,
@@ -98,12 +88,11 @@ def report(request, contract_id):
         "has_next": selectors.add_months(period, 1) <= request.tenant.today(),
         "pdf_report": pdf,
     }
-    return _page(request, contract, "cabinet/billing/report.html", context)
+    return render_contract_page(request, contract, "cabinet/billing/report.html", context)
 
 
-@cabinet_view
-def report_csv(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def report_csv(request, contract):
     period = _report_period(request)
     data = selectors.monthly_report(contract, period)
     response = StreamingHttpResponse(reports.stream_report_csv(data), content_type="text/csv; charset=utf-8")
@@ -113,22 +102,21 @@ def report_csv(request, contract_id):
 
 
 @never_cache
-@cabinet_view
+@contract_page
 @require_http_methods(["GET", "POST"])
-def report_pdf(request, contract_id):
+def report_pdf(request, contract):
     """GET: the PDF when it is rendered, else a page that says it is being prepared (refreshing
     itself) or offers to prepare it. POST: (re)prepare it; a task renders it after commit."""
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
     period = _report_period(request)
     url = reverse("cabinet:report_pdf", kwargs={"contract_id": contract.pk}) + f"?period={period:%Y-%m}"
     if request.method == "POST":
         reports.request_monthly_report(contract=contract, period=period, user=request.user, language=get_language())
         messages.info(request, _("The PDF of the report is being prepared."))
         return redirect(url)
-    report = MonthlyReport.objects.for_tenant(request.tenant).filter(contract=contract, period=period).first()
+    report = contract.monthly_reports.filter(period=period).first()
     if report is None or not report.pdf:
         context = {"period": period, "period_value": period.strftime("%Y-%m"), "pdf_report": report, "url": url}
-        return _page(request, contract, "cabinet/billing/report_preparing.html", context)
+        return render_contract_page(request, contract, "cabinet/billing/report_preparing.html", context)
     response = FileResponse(
         report.pdf.open("rb"),
         as_attachment=True,

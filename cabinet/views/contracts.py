@@ -1,6 +1,6 @@
 """The legal-entity cabinet's core (W4, W5): home, linking contracts, my contracts, one contract's
-data and its consumer information. Contracts are reached only through meters.cabinet_access, which
-asks for the tenant and the user's membership in the same query."""
+data and its consumer information. A contract's pages get it from cabinet.access.contract_page,
+which asks for the tenant and the user's membership in the same query."""
 
 from datetime import timedelta
 from pathlib import PurePath
@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from cabinet.access import cabinet_contracts, cabinet_menu, cabinet_view, contract_for_member_or_404
+from cabinet.access import cabinet_contracts, cabinet_menu, cabinet_view, contract_page, render_contract_page
 from cabinet.forms.contracts import ContractLinkForm
 from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from cabinet.services.linking import current_link
-from meters.models import Meter, ServicePoint
+from meters.models import Meter
 
 REFUSALS_SHOWN_DAYS = 30
 
@@ -50,11 +50,6 @@ def _open_requests(request):
         .select_related("contract", "organization")
         .order_by("-requested_at")
     )
-
-
-def _contract_page(request, contract, template, context=None):
-    context = {"contract": contract, "cabinet_menu": cabinet_menu(request.tenant, contract), **(context or {})}
-    return render(request, template, context)
 
 
 @cabinet_view
@@ -110,9 +105,8 @@ def contracts(request):
     return render(request, "cabinet/contracts.html", {"contracts": list(_contracts(request))})
 
 
-@cabinet_view
-def contract_remove(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def contract_remove(request, contract):
     if request.method == "POST":
         services.remove_contract_link(tenant=request.tenant, contract=contract, user=request.user)
         messages.success(
@@ -121,24 +115,21 @@ def contract_remove(request, contract_id):
             % {"number": contract.number},
         )
         return redirect("cabinet:contracts")
-    return _contract_page(request, contract, "cabinet/contract_remove.html")
+    return render_contract_page(request, contract, "cabinet/contract_remove.html")
 
 
-@cabinet_view
-def contract_detail(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
-    meters = Meter.objects.for_tenant(request.tenant).order_by("serial_number")
-    service_points = ServicePoint.objects.for_tenant(request.tenant).filter(contract=contract)
-    service_points = service_points.prefetch_related(Prefetch("meters", queryset=meters))
+@contract_page
+def contract_detail(request, contract):
+    meters = Meter.objects.order_by("serial_number")
+    service_points = contract.service_points.prefetch_related(Prefetch("meters", queryset=meters))
     # Meters of the contract's account not yet placed at a connection point.
-    unplaced = meters.filter(account=contract.account, service_point__isnull=True)
+    unplaced = contract.account.meters.filter(service_point__isnull=True).order_by("serial_number")
     context = {"service_points": list(service_points), "unplaced_meters": list(unplaced)}
-    return _contract_page(request, contract, "cabinet/contract_detail.html", context)
+    return render_contract_page(request, contract, "cabinet/contract_detail.html", context)
 
 
-@cabinet_view
-def contract_document(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def contract_document(request, contract):
     if not contract.document:
         raise Http404
     extension = PurePath(contract.document.name).suffix.lower() or ".pdf"
@@ -150,10 +141,9 @@ def contract_document(request, contract_id):
     return response
 
 
-@cabinet_view
-def consumer_info(request, contract_id):
-    contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
+@contract_page
+def consumer_info(request, contract):
     organization = contract.organization
     members = organization.memberships.select_related("user").order_by("user__full_name")
     context = {"organization": organization, "members": list(members), "link": current_link(contract)}
-    return _contract_page(request, contract, "cabinet/consumer_info.html", context)
+    return render_contract_page(request, contract, "cabinet/consumer_info.html", context)

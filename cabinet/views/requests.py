@@ -1,17 +1,17 @@
 """W4 request pages of the legal-entity cabinet: parse, call applications.services_requests,
-render. Every page reaches its contract through contract_for_member_or_404 (tenant and membership
-in one query) and its requests through that contract, so another organization sees a 404."""
+render. Every page gets its contract from cabinet.access.contract_page (tenant and membership in
+one query) and reaches its requests through that contract, so another organization sees a 404."""
 
 from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from applications.models import ApplicationKind
-from cabinet.access import cabinet_menu, cabinet_view, contract_for_member_or_404
+from cabinet.access import contract_page, render_contract_page
 from cabinet.forms.requests import (
     EMPLOYEE_FIELDS,
     MAX_EMPLOYEES,
@@ -35,15 +35,6 @@ PAYLOADS = {
 }
 
 
-def _contract(request, contract_id):
-    return contract_for_member_or_404(request.tenant, request.user, contract_id)
-
-
-def _render(request, template, contract, context, status=200):
-    context = {"contract": contract, "cabinet_menu": cabinet_menu(request.tenant, contract), **context}
-    return render(request, template, context, status=status)
-
-
 def _done(request, contract, application):
     messages.success(
         request,
@@ -60,16 +51,14 @@ def _with_confirmations(applications):
     return rows
 
 
-@cabinet_view
-def requests_list(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def requests_list(request, contract):
     rows = _with_confirmations(selectors.contract_requests(contract))
-    return _render(request, "cabinet/requests/list.html", contract, {"requests": rows})
+    return render_contract_page(request, contract, "cabinet/requests/list.html", {"requests": rows})
 
 
-@cabinet_view
-def request_detail(request, contract_id, number):
-    contract = _contract(request, contract_id)
+@contract_page
+def request_detail(request, contract, number):
     application = selectors.request_for_contract_or_404(contract, number)
     is_claim = application.kind.code == Code.CLAIM
     follow_up = None
@@ -98,12 +87,11 @@ def request_detail(request, contract_id, number):
     if payload is not None:
         context[payload] = getattr(application, payload, None)
     status = 400 if follow_up is not None and follow_up.errors else 200
-    return _render(request, "cabinet/requests/detail.html", contract, context, status=status)
+    return render_contract_page(request, contract, "cabinet/requests/detail.html", context, status=status)
 
 
-@cabinet_view
-def attachment(request, contract_id, pk):
-    contract = _contract(request, contract_id)
+@contract_page
+def attachment(request, contract, pk):
     item = selectors.attachment_for_contract_or_404(contract, pk)
     extension = PurePath(item.file.name).suffix.lower()
     response = FileResponse(
@@ -113,9 +101,8 @@ def attachment(request, contract_id, pk):
     return response
 
 
-@cabinet_view
-def limit_change(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def limit_change(request, contract):
     form = LimitChangeForm(request.POST or None, today=request.tenant.today())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,12 +121,13 @@ def limit_change(request, contract_id):
         else:
             return _done(request, contract, application)
     recent = _with_confirmations(selectors.contract_requests(contract, kinds=[Code.LIMIT_CHANGE])[:5])
-    return _render(request, "cabinet/requests/limit_change.html", contract, {"form": form, "recent": recent})
+    return render_contract_page(
+        request, contract, "cabinet/requests/limit_change.html", {"form": form, "recent": recent}
+    )
 
 
-@cabinet_view
-def requisites_change(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def requisites_change(request, contract):
     organization = contract.organization
     may_request = services.is_owner(organization, request.user)
     form = RequisitesChangeForm(request.POST or None, request.FILES or None) if may_request else None
@@ -164,12 +152,11 @@ def requisites_change(request, contract_id):
             else:
                 return _done(request, contract, application)
     context = {"form": form, "organization": organization, "may_request": may_request}
-    return _render(request, "cabinet/requests/requisites_change.html", contract, context)
+    return render_contract_page(request, contract, "cabinet/requests/requisites_change.html", context)
 
 
-@cabinet_view
-def claim_new(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def claim_new(request, contract):
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,21 +174,19 @@ def claim_new(request, contract_id):
             form.add_error(None, error)
         else:
             return _done(request, contract, application)
-    return _render(request, "cabinet/requests/claim_new.html", contract, {"form": form})
+    return render_contract_page(request, contract, "cabinet/requests/claim_new.html", {"form": form})
 
 
-@cabinet_view
-def employee_lists(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def employee_lists(request, contract):
     rows = _with_confirmations(
         selectors.contract_requests(contract, kinds=[Code.EMPLOYEE_LIST]).select_related("employee_list")
     )
-    return _render(request, "cabinet/requests/employee_lists.html", contract, {"requests": rows})
+    return render_contract_page(request, contract, "cabinet/requests/employee_lists.html", {"requests": rows})
 
 
-@cabinet_view
-def employee_list_new(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page
+def employee_list_new(request, contract):
     form_kwargs = {"region": request.tenant.country_code}
     if request.method != "POST":
         formset = employee_formset(2)(prefix=EMPLOYEE_PREFIX, form_kwargs=form_kwargs)
@@ -228,7 +213,7 @@ def employee_list_new(request, contract_id):
             else:
                 return _done(request, contract, application)
     context = {"form": form, "formset": formset, "max_rows": MAX_EMPLOYEES}
-    return _render(request, "cabinet/requests/employee_list_new.html", contract, context)
+    return render_contract_page(request, contract, "cabinet/requests/employee_list_new.html", context)
 
 
 def formset_with_one_more_row(data, form_kwargs):

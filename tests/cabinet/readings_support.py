@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from accounts.models import OrganizationMembership
+from cabinet.models import CabinetSettings
 from meters.models import Meter
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
@@ -16,7 +17,9 @@ READINGS_URL_NAMES = {"period": "readings", "upload": "readings_upload", "templa
 
 
 def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
-    return TenantFactory(
+    """A W5 tenant takes cold-water readings only, as Izhvodokanal's settings say (cabinet 0003
+    gives existing W5 tenants that setting); a W4 one every meter."""
+    tenant = TenantFactory(
         slug=slug,
         name=f"Water {slug}",
         country_code=country,
@@ -24,6 +27,11 @@ def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
         currency="RUB" if country == "RU" else "UZS",
         workflows=[workflow],
     )
+    cold_water_only = workflow == Workflow.CONTRACT_CABINET
+    CabinetSettings.objects.create(
+        tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER] if cold_water_only else []
+    )
+    return tenant
 
 
 def linked_contract(tenant, user, **fields):

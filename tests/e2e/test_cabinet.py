@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Organization
 from billing.models import Tariff
-from cabinet.models import PeriodReading
+from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import add_months, first_of_month, submission_window
-from meters.models import Contract, Reading
+from meters.models import Contract, Meter, Reading
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
@@ -90,6 +90,8 @@ def world(transactional_db, monkeypatch):
         contract_link_needs_confirmation=False,
         workflows=[Workflow.CONTRACT_CABINET.value, Workflow.LEGAL_CABINET.value],
     )
+    # Izhvodokanal's cabinet takes cold-water readings only (hot water goes in as volumes).
+    CabinetSettings.objects.create(tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER])
     today, deadline_day, period, _window = submission_day(tenant, monkeypatch)
     contract = ContractFactory(
         tenant=tenant,

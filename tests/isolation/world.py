@@ -134,6 +134,12 @@ class World:
 
         return ServicePointFactory(contract=self.contract, address="Hidden connection point 7")
 
+    @cached_property
+    def cabinet_settings(self):
+        from cabinet.models import CabinetSettings
+
+        return CabinetSettings.objects.create(tenant=self.tenant_a, readings_meter_kinds=["gas"])
+
     def cached(self, name, build):
         """For registry modules: build an object once per world."""
         if name not in self.__dict__:
@@ -150,12 +156,22 @@ class World:
             "organization",
             "contract",
             "service_point",
+            "cabinet_settings",
         ):
             getattr(self, name)
 
     def tenant_a_objects(self):
         built = self.__dict__
-        names = ("account", "meter", "application", "submitted_reading", "invoice", "contract", "service_point")
+        names = (
+            "account",
+            "meter",
+            "application",
+            "submitted_reading",
+            "invoice",
+            "contract",
+            "service_point",
+            "cabinet_settings",
+        )
         return [built[name] for name in names if name in built] + [self.account.branch]
 
     @property
