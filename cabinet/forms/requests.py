@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from cabinet.services.requests import MAX_CLAIM_BYTES, MAX_CLAIM_FILES
+from portal.dates import add_months
 from portal.uploads import ACCEPTED_EXTENSIONS, clean_upload
 
 LIMIT_MONTHS_AHEAD = 12
@@ -36,12 +37,7 @@ class RequestForm(forms.Form):
 
 def first_days_ahead(today, count):
     """The first days of the ``count`` months after ``today``'s month."""
-    year, month = today.year, today.month
-    days = []
-    for _i in range(count):
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        days.append(datetime.date(year, month, 1))
-    return days
+    return [add_months(today, ahead) for ahead in range(1, count + 1)]
 
 
 class LimitChangeForm(RequestForm):

@@ -15,6 +15,7 @@ from billing import selectors_cabinet as selectors
 from billing.models import MonthlyReport
 from billing.services import account_balance
 from cabinet.access import cabinet_menu, cabinet_view, contract_for_member_or_404
+from portal.dates import add_months
 
 
 def _page(request, contract, template, context):
@@ -79,7 +80,7 @@ def _report_period(request):
     today = request.tenant.today()
     period = selectors.parse_period(request.GET.get("period") or request.POST.get("period"))
     if period is None or period > today:
-        period = selectors.add_months(today.replace(day=1), -1)
+        period = add_months(today, -1)
     return period
 
 
@@ -93,9 +94,9 @@ def report(request, contract_id):
         "report": data,
         "period": period,
         "period_value": period.strftime("%Y-%m"),
-        "previous_period": selectors.add_months(period, -1).strftime("%Y-%m"),
-        "next_period": selectors.add_months(period, 1).strftime("%Y-%m"),
-        "has_next": selectors.add_months(period, 1) <= request.tenant.today(),
+        "previous_period": add_months(period, -1).strftime("%Y-%m"),
+        "next_period": add_months(period, 1).strftime("%Y-%m"),
+        "has_next": add_months(period, 1) <= request.tenant.today(),
         "pdf_report": pdf,
     }
     return _page(request, contract, "cabinet/billing/report.html", context)
