@@ -18,6 +18,7 @@ from weasyprint import HTML
 
 from billing.models import MonthlyReport
 from billing.selectors_cabinet import monthly_report
+from portal.files import filename_part
 from portal.pdf import BASE_URL, StaticOnlyFetcher
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,7 @@ def stream_report_csv(data):
 
 
 def report_filename(contract, period, extension):
-    safe_number = "".join(char if char.isalnum() or char in "-_" else "-" for char in contract.number)
-    return f"report-{safe_number}-{period:%Y-%m}.{extension}"
+    return f"report-{filename_part(contract.number)}-{period:%Y-%m}.{extension}"
 
 
 # -- the PDF --------------------------------------------------------------------------------------

@@ -1,17 +1,17 @@
 """W1 pages: subscriber code → readings form → "your application is registered"."""
 
-from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from applications.models import Application, ApplicationKind
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
 from portal.decorators import tenant_required
+from portal.files import extension_of, private_file_response
 from portal.models import StaffMembership, Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
@@ -171,9 +171,4 @@ def submission_photo(request, pk):
     line = visible_lines(request).select_related("application").exclude(photo="").filter(pk=pk).first()
     if line is None:
         raise Http404
-    extension = PurePath(line.photo.name).suffix.lower()
-    response = FileResponse(
-        line.photo.open("rb"), as_attachment=True, filename=f"{line.application.number}-{line.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(line.photo, filename=f"{line.application.number}-{line.pk}{extension_of(line.photo)}")

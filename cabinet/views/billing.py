@@ -2,7 +2,6 @@
 current month's estimate and the monthly report (page, CSV, PDF rendered by a task)."""
 
 from django.contrib import messages
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -16,6 +15,7 @@ from billing.models import MonthlyReport
 from billing.services import account_balance
 from cabinet.access import cabinet_menu, cabinet_view, contract_for_member_or_404
 from portal.dates import add_months
+from portal.files import download_response, private_file_response
 
 
 def _page(request, contract, template, context):
@@ -107,10 +107,11 @@ def report_csv(request, contract_id):
     contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
     period = _report_period(request)
     data = selectors.monthly_report(contract, period)
-    response = StreamingHttpResponse(reports.stream_report_csv(data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{reports.report_filename(contract, period, "csv")}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        reports.stream_report_csv(data),
+        filename=reports.report_filename(contract, period, "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @never_cache
@@ -130,11 +131,6 @@ def report_pdf(request, contract_id):
     if report is None or not report.pdf:
         context = {"period": period, "period_value": period.strftime("%Y-%m"), "pdf_report": report, "url": url}
         return _page(request, contract, "cabinet/billing/report_preparing.html", context)
-    response = FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=reports.report_filename(contract, period, "pdf"),
-        content_type="application/pdf",
+    return private_file_response(
+        report.pdf, filename=reports.report_filename(contract, period, "pdf"), content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

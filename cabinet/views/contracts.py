@@ -3,12 +3,11 @@ data and its consumer information. Contracts are reached only through meters.cab
 asks for the tenant and the user's membership in the same query."""
 
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from cabinet.services.linking import current_link
 from meters.models import Meter, ServicePoint
+from portal.files import extension_of, filename_part, private_file_response
 
 REFUSALS_SHOWN_DAYS = 30
 
@@ -141,13 +141,8 @@ def contract_document(request, contract_id):
     contract = contract_for_member_or_404(request.tenant, request.user, contract_id)
     if not contract.document:
         raise Http404
-    extension = PurePath(contract.document.name).suffix.lower() or ".pdf"
-    safe_number = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in contract.number)
-    response = FileResponse(
-        contract.document.open("rb"), as_attachment=True, filename=f"contract-{safe_number}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    filename = f"contract-{filename_part(contract.number)}{extension_of(contract.document, '.pdf')}"
+    return private_file_response(contract.document, filename=filename)
 
 
 @cabinet_view

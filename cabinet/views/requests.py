@@ -2,11 +2,9 @@
 render. Every page reaches its contract through contract_for_member_or_404 (tenant and membership
 in one query) and its requests through that contract, so another organization sees a 404."""
 
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from cabinet.forms.requests import (
 )
 from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
+from portal.files import extension_of, private_file_response
 
 Code = ApplicationKind.Code
 EMPLOYEE_PREFIX = "employees"
@@ -105,12 +104,7 @@ def request_detail(request, contract_id, number):
 def attachment(request, contract_id, pk):
     contract = _contract(request, contract_id)
     item = selectors.attachment_for_contract_or_404(contract, pk)
-    extension = PurePath(item.file.name).suffix.lower()
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=f"{item.application.number}-{item.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(item.file, filename=f"{item.application.number}-{item.pk}{extension_of(item.file)}")
 
 
 @cabinet_view
