@@ -12,6 +12,7 @@ from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
+from portal.forms import normalize_idempotency_key
 from portal.models import StaffMembership, Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
@@ -112,9 +113,9 @@ def submit_readings_form(request):
 
 
 def existing_application(request, key):
-    if not key:
+    key = normalize_idempotency_key(key)
+    if key is None:
         return None
-    key = key.replace("-", "")
     return Application.objects.for_tenant(request.tenant).filter(applicant=request.user, idempotency_key=key).first()
 
 
