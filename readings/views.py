@@ -3,17 +3,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from applications.models import Application, ApplicationKind
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
+from portal.admin_site import staff_scope_q
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
 from portal.forms import normalize_idempotency_key
-from portal.models import StaffMembership, Workflow
+from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
 from readings.models import SubmittedReading
@@ -156,13 +157,9 @@ def visible_lines(request):
     user = request.user
     condition = Q(application__applicant=user)
     if user.is_staff and user.is_verified():
-        if user.is_superuser:
-            condition |= Q(pk__isnull=False)
-        else:
-            membership = StaffMembership.objects.filter(tenant=OuterRef("tenant"), user=user).filter(
-                Q(branches=None) | Q(branches=OuterRef("application__branch"))
-            )
-            condition |= Q(Exists(membership))
+        # The same scope as the admin's review pages (an empty Q() for a superuser would add nothing to an OR).
+        scope = Q(pk__isnull=False) if user.is_superuser else staff_scope_q(request, branch_path="application__branch")
+        condition |= scope
     return SubmittedReading.objects.for_tenant(request.tenant).filter(condition)
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import OrganizationMembership
+from accounts.access import require_member
 from cabinet.models import ContractLink
 from meters.models import Contract
 
@@ -99,11 +99,6 @@ def no_match_error(tenant):
 # -- linking ----------------------------------------------------------------------------------
 
 
-def _require_member(organization, user):
-    if not OrganizationMembership.objects.filter(organization=organization, user=user).exists():
-        raise PermissionDenied
-
-
 def _normalise(value):
     return "".join(str(value).split())
 
@@ -114,7 +109,7 @@ def request_contract_link(*, tenant, organization, user, tax_number, contract_nu
 
     Raises ValidationError: ``throttled`` (the pair is not even looked at), ``no_match``,
     ``already_linked`` or ``already_pending``."""
-    _require_member(organization, user)
+    require_member(organization, user)
     retry_after = link_retry_after(user=user, client_ip=client_ip)
     if retry_after:
         raise _throttled_error(retry_after)
@@ -180,7 +175,7 @@ def remove_contract_link(*, tenant, contract, user):
     organization = contract.organization
     if organization is None or contract.tenant_id != tenant.pk:
         raise PermissionDenied
-    _require_member(organization, user)
+    require_member(organization, user)
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         if contract.organization_id != organization.pk:
