@@ -19,16 +19,10 @@ from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from cabinet.services.linking import current_link
 from meters.models import Meter, ServicePoint
+from portal.clients import client_ip
 from portal.files import extension_of, filename_part, private_file_response
 
 REFUSALS_SHOWN_DAYS = 30
-
-
-def _client_ip(request):
-    # The same address django-axes throttles logins by (it honours PROXY_COUNT behind a proxy).
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
 
 
 def _organizations(user):
@@ -83,7 +77,7 @@ def link_contract(request):
                 user=request.user,
                 tax_number=form.cleaned_data["tax_number"],
                 contract_number=form.cleaned_data["contract_number"],
-                client_ip=_client_ip(request),
+                client_ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
