@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
@@ -9,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from applications import selectors, services
 from applications.forms import StatusCheckForm
+from portal import ratelimit
+from portal.clients import client_ip
 from portal.decorators import tenant_required
 
-# Wrong number/code pairs allowed per client address before the status check pauses; enough for
-# typos, far too few to guess someone's subscriber code.
-STATUS_CHECK_LIMIT = 10
-STATUS_CHECK_WINDOW = 10 * 60  # seconds
+# Wrong number/code pairs allowed per tenant and client address before the status check pauses;
+# enough for typos, far too few to guess someone's subscriber code.
+STATUS_CHECK_LIMIT = ratelimit.POLICIES["status_check"].limit
+STATUS_CHECK_WINDOW = ratelimit.POLICIES["status_check"].window  # seconds
 
 
 @login_required
@@ -55,28 +56,21 @@ def withdraw(request, number):
     return redirect("applications:detail", number=application.number)
 
 
-def client_address(request):
-    # Behind a proxy, the proxy must pass the client's address as REMOTE_ADDR (see DESIGN: scaling).
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @tenant_required()
 def status_check(request):
     """Anyone with the number and the subscriber code may see the status and its date, nothing else."""
-    throttle_key = f"applications:status-check:{client_address(request)}"
+    # Without any address every such visitor shares one counter, as before: refusing too much
+    # beats not throttling at all.
+    who = {"tenant": request.tenant.pk, "ip": client_ip(request) or "unknown"}
     form = StatusCheckForm(request.POST or None)
     result = None
-    throttled = (cache.get(throttle_key) or 0) >= STATUS_CHECK_LIMIT
+    throttled = ratelimit.is_limited("status_check", **who)
     if request.method == "POST" and not throttled and form.is_valid():
         result = selectors.application_by_number_and_code(
             request.tenant, form.cleaned_data["number"], form.cleaned_data["subscriber_code"]
         )
         if result is None:
-            cache.add(throttle_key, 0, timeout=STATUS_CHECK_WINDOW)
-            try:
-                cache.incr(throttle_key)
-            except ValueError:  # expired between add and incr
-                cache.set(throttle_key, 1, timeout=STATUS_CHECK_WINDOW)
+            ratelimit.hit("status_check", **who)
             # One message for every wrong pair: it must not tell which half was wrong.
             form.add_error(None, _("We found no application with this number and subscriber code. Check both."))
     context = {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from meters.models import Meter
+from portal.dates import add_months, month_start
 
 MONTHS = 24
 UNITS = {
@@ -26,15 +27,6 @@ UNITS = {
 # Geometry of the SVG in user units; the SVG scales to the page width through its viewBox.
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 36
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def window_start(today, months=MONTHS):

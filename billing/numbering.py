@@ -1,10 +1,10 @@
 """Invoice numbers, payment references and due dates: the identifiers printed on an invoice."""
 
-import datetime
 
 from django.db import IntegrityError, transaction
 
 from billing.models import InvoiceSequence
+from portal.dates import add_months
 from portal.workdays import calendar_for
 
 # Payment terms: the 10th of the month after the invoice (the standard water supply contract,
@@ -71,5 +71,4 @@ def is_valid_reference(reference):
 
 def due_date(tenant, issued_on):
     """The 10th of the month after ``issued_on``, moved to a working day of the tenant's calendar."""
-    first_of_next = (issued_on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return calendar_for(tenant).working_day_on_or_after(first_of_next.replace(day=PAYMENT_DAY))
+    return calendar_for(tenant).working_day_on_or_after(add_months(issued_on, 1).replace(day=PAYMENT_DAY))

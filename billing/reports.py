@@ -7,7 +7,6 @@ rendered by a Celery task into private storage; the page polls until it is there
 """
 
 import csv
-import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,9 +17,9 @@ from weasyprint import HTML
 
 from billing.models import MonthlyReport
 from billing.selectors_cabinet import monthly_report
+from portal.files import filename_part
 from portal.pdf import BASE_URL, StaticOnlyFetcher
-
-logger = logging.getLogger(__name__)
+from portal.queue import enqueue_on_commit
 
 CSV_COLUMNS = ("section", "date", "reference", "description", "quantity", "unit", "net", "vat", "amount")
 
@@ -77,8 +76,7 @@ def stream_report_csv(data):
 
 
 def report_filename(contract, period, extension):
-    safe_number = "".join(char if char.isalnum() or char in "-_" else "-" for char in contract.number)
-    return f"report-{safe_number}-{period:%Y-%m}.{extension}"
+    return f"report-{filename_part(contract.number)}-{period:%Y-%m}.{extension}"
 
 
 # -- the PDF --------------------------------------------------------------------------------------
@@ -128,16 +126,6 @@ def request_monthly_report(*, contract, period, user, language):
     report.requested_by = user
     report.language = language
     report.save(update_fields=["pdf", "rendered_at", "requested_by", "language"])
-    transaction.on_commit(lambda: publish_report_render(report.pk))
+    # With the broker down the page keeps saying "being prepared" and the user can ask again.
+    enqueue_on_commit("billing.tasks.render_monthly_report", report.pk, if_down="the user can ask for it again")
     return report
-
-
-def publish_report_render(report_id):
-    """Queue the rendering; with the broker down the page keeps saying "being prepared" and the
-    user can ask again, so this never fails the request."""
-    from billing.tasks import render_monthly_report
-
-    try:
-        render_monthly_report.apply_async(args=[report_id], retry=False)
-    except Exception:  # the broker is unreachable
-        logger.warning("Could not queue monthly report %s", report_id, exc_info=True)

@@ -14,6 +14,7 @@ from billing import charts
 from billing.models import Invoice, Payment
 from billing.services import account_balance
 from meters.models import Contract, Meter, Reading, SubscriberAccount
+from portal.dates import add_months
 from portal.models import StaffMembership
 
 # The account page lists this many of the latest invoices and payments; the rest are in the
@@ -94,7 +95,7 @@ class AccountPage:
 def account_page(account):
     today = account.tenant.today()
     meters = list(meters_with_last_reading(account))
-    readings = chart_readings(account, charts.add_months(charts.window_start(today), -1))
+    readings = chart_readings(account, add_months(charts.window_start(today), -1))
     return AccountPage(
         account=account,
         meters=meters,

@@ -27,19 +27,7 @@ from billing.services import (
     tariff_in_force,
 )
 from meters.models import Meter, Reading
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def month_end(day):
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+from portal.dates import month_end, month_start
 
 
 def parse_period(text):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import Invoice, Payment, Service, Tariff
 from meters.models import Meter
+from portal.queue import publish
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +98,10 @@ def line_amounts(*, quantity, unit_price, tariff):
 
 
 def publish_render(invoice_id):
-    """Queue the PDF rendering. Never raises: with the broker down the invoice stays without a PDF
-    and the beat task render_missing_invoice_pdfs picks it up, so acceptance never fails on Redis."""
-    from billing.tasks import render_invoice_pdf
-
-    try:
-        render_invoice_pdf.apply_async(args=[invoice_id], retry=False)
-    except Exception:  # the broker is unreachable; the sweep renders it later
-        logger.warning("Could not queue the PDF of invoice %s; the sweep will render it", invoice_id, exc_info=True)
+    """Queue the PDF rendering now: called on commit of the invoice and by the beat task
+    render_missing_invoice_pdfs. Never raises: with the broker down the invoice stays without a
+    PDF and that sweep picks it up, so acceptance never fails on Redis."""
+    publish("billing.tasks.render_invoice_pdf", invoice_id, if_down="the sweep will render it")
 
 
 # -- balance and payments ------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """The citizen's billing pages: his accounts, one account, and invoice downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import storages
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from billing import selectors
 from portal.decorators import tenant_required
+from portal.files import private_file_response
 from portal.scoping import get_scoped_or_404
 
 
@@ -37,11 +36,4 @@ def invoice_pdf(request, number):
     if not invoice.pdf:
         # Rendered by a task right after acceptance; a few seconds' wait is not a missing file.
         return render(request, "billing/invoice_preparing.html", {"invoice": invoice})
-    response = FileResponse(
-        storages["private"].open(invoice.pdf.name, "rb"),
-        as_attachment=True,
-        filename=f"{invoice.number}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(invoice.pdf, filename=f"{invoice.number}.pdf", content_type="application/pdf")

@@ -11,9 +11,9 @@ import datetime
 
 from billing.invoicing import form_period_invoice
 from billing.models import Invoice
-from billing.selectors_cabinet import add_months, month_end, month_start
 from billing.services import record_payment
 from meters.models import Contract
+from portal.dates import add_months, month_end, month_start
 from portal.models import Tenant
 
 TENANTS = ("uzbekenergo", "izhvodokanal")

@@ -17,10 +17,10 @@ Decisions taken here (the source does not spell them out):
 The hot-water volumes use the same rule with the contract's hot-water deadline day.
 """
 
-import calendar as month_calendar
 import datetime
 from dataclasses import dataclass
 
+from portal.dates import add_months, month_end, month_start
 from portal.workdays import calendar_for
 
 WINDOW_DAYS = 3
@@ -37,20 +37,10 @@ class SubmissionWindow:
         return self.opens_on <= day <= self.closes_on
 
 
-def first_of_month(day):
-    return day.replace(day=1)
-
-
-def add_months(period, months):
-    index = period.year * 12 + period.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def nominal_deadline(period, deadline_day):
     """The deadline day in the month after ``period``, clamped to that month's length."""
-    month = add_months(first_of_month(period), 1)
-    last_day = month_calendar.monthrange(month.year, month.month)[1]
-    return month.replace(day=min(deadline_day, last_day))
+    month = add_months(period, 1)
+    return month.replace(day=min(deadline_day, month_end(month).day))
 
 
 def deadline_day_of(contract, hot_water=False):
@@ -67,7 +57,7 @@ def submission_window(contract, period, *, hot_water=False, calendar=None):
     if deadline_day is None:
         return None
     calendar = calendar or calendar_for(contract.tenant)
-    period = first_of_month(period)
+    period = month_start(period)
     nominal = nominal_deadline(period, deadline_day)
     deadline = calendar.working_day_on_or_after(nominal)
     return SubmissionWindow(
@@ -82,7 +72,7 @@ def next_window(contract, today, *, hot_water=False, calendar=None):
     """The window open on ``today`` or the first one after it."""
     calendar = calendar or calendar_for(contract.tenant)
     # A deadline late in the month may move into the month after next, so start two periods back.
-    period = add_months(first_of_month(today), -2)
+    period = add_months(today, -2)
     while True:
         window = submission_window(contract, period, hot_water=hot_water, calendar=calendar)
         if window is None or today <= window.closes_on:
@@ -93,7 +83,7 @@ def next_window(contract, today, *, hot_water=False, calendar=None):
 def default_period(contract, today, *, hot_water=False, calendar=None):
     """The reporting period whose window is open, or else the next one to open."""
     window = next_window(contract, today, hot_water=hot_water, calendar=calendar)
-    return window.period if window is not None else add_months(first_of_month(today), -1)
+    return window.period if window is not None else add_months(today, -1)
 
 
 def closed_message(contract, period, today, *, hot_water=False, calendar=None):

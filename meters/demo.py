@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from meters.models import Meter, Reading, SubscriberAccount
+from portal.dates import add_months
 from portal.models import Branch, Tenant
 
 # code, holder, address, branch code, [(serial, seal, reading at the start of the history)]
@@ -38,16 +39,8 @@ MONTHLY_USE = (Decimal("8"), Decimal("12"))
 
 def month_dates(today, months):
     """The reading day of each of the last ``months`` months, oldest first, none in the future."""
-    dates = []
-    year, month = today.year, today.month
-    if today.day < READING_DAY:
-        month -= 1
-    for _ in range(months):
-        if month == 0:
-            year, month = year - 1, 12
-        dates.append(datetime.date(year, month, READING_DAY))
-        month -= 1
-    return list(reversed(dates))
+    last = 0 if today.day >= READING_DAY else -1
+    return [add_months(today, last - back).replace(day=READING_DAY) for back in reversed(range(months))]
 
 
 def seed_readings(meter, start_value, share, dates, rng):

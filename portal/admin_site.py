@@ -48,6 +48,20 @@ def staff_scope(request):
     return request._staff_scope
 
 
+def staff_scope_q(request, *, tenant_path="tenant", branch_path=None):
+    """The rows the staff user may see: his tenants' rows, only his branches' where he is limited
+    to some (``branch_path`` is the lookup to the row's branch); every row for a superuser."""
+    if request.user.is_superuser:
+        return Q()
+    condition = Q(pk__in=[])
+    for tenant_id, branch_ids in staff_scope(request).items():
+        part = Q(**{tenant_path: tenant_id})
+        if branch_path and branch_ids:
+            part &= Q(**{f"{branch_path}__in": branch_ids})
+        condition |= part
+    return condition
+
+
 def is_tenant_owned(model):
     return any(f.name == "tenant" and f.is_relation for f in model._meta.get_fields())
 
@@ -63,18 +77,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
     branch_path = None
 
     def scope_q(self, request):
-        if request.user.is_superuser:
-            return Q()
-        scope = staff_scope(request)
-        if not scope:
-            return Q(pk__in=[])
-        condition = Q(pk__in=[])
-        for tenant_id, branch_ids in scope.items():
-            part = Q(**{self.tenant_path: tenant_id})
-            if self.branch_path and branch_ids:
-                part &= Q(**{f"{self.branch_path}__in": branch_ids})
-            condition |= part
-        return condition
+        return staff_scope_q(request, tenant_path=self.tenant_path, branch_path=self.branch_path)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(self.scope_q(request))

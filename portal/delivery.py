@@ -143,8 +143,8 @@ def resend_now(queryset):
     """Put failed rows back in the queue with a fresh attempt budget (the admin's action)."""
     ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=None)
-    from portal.notifications import publish
+    from portal.notifications import publish_on_commit
 
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: publish(pk))
+        publish_on_commit(pk)
     return len(ids)

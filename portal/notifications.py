@@ -10,17 +10,18 @@ optionally ``body.html`` for e-mail, ``sms.txt`` for SMS. They are rendered unde
 language, so each template's {% translate %} strings come out in az, ru, uz or en.
 """
 
-import logging
-
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from portal import queue
 from portal.models import Notification
 
-logger = logging.getLogger(__name__)
+# By its dotted path, resolved when publishing (a lazy import before): the Celery tasks module
+# need not load with every module that queues a message.
+SEND_TASK = "portal.tasks.send_notification"
+IF_BROKER_DOWN = "the sweep will send it"
 
 
 def render_message(template, context, language, channel):
@@ -54,7 +55,7 @@ def queue_notification(*, tenant, channel, recipient, template, context, languag
         related_type=ContentType.objects.get_for_model(related) if related is not None else None,
         related_id=str(related.pk) if related is not None else "",
     )
-    transaction.on_commit(lambda: publish(notification.pk))
+    publish_on_commit(notification.pk)
     return notification
 
 
@@ -77,11 +78,11 @@ def notify_user(*, tenant, user, template, context, related=None, channels=("ema
 
 
 def publish(notification_id):
-    """Tell Celery to send a committed notification. Never raises: when the broker is down the
-    row stays pending and the sweep sends it later, so the user's request still succeeds."""
-    from portal.tasks import send_notification
+    """Tell Celery to send a committed notification now (the sweep, the admin's resend). Never
+    raises: when the broker is down the row stays pending and the sweep sends it later."""
+    queue.publish(SEND_TASK, notification_id, if_down=IF_BROKER_DOWN)
 
-    try:
-        send_notification.apply_async(args=[notification_id], retry=False)
-    except Exception:  # the broker is unreachable; the sweep will pick the row up
-        logger.warning("Could not publish notification %s; the sweep will send it", notification_id, exc_info=True)
+
+def publish_on_commit(notification_id):
+    """``publish`` once the transaction that wrote the row commits; nothing on rollback."""
+    queue.enqueue_on_commit(SEND_TASK, notification_id, if_down=IF_BROKER_DOWN)

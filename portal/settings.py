@@ -135,7 +135,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Renders that template with status 429 and the wait in whole minutes.
 AXES_LOCKOUT_CALLABLE = "accounts.views.auth.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# The client address every throttle reads (portal/clients.py): REMOTE_ADDR unless PROXY_COUNT
+# reverse proxies are in front; PROXY_TRUSTED_IPS (addresses or networks) limits whose
+# X-Forwarded-For is believed.
+CLIENT_IP_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+CLIENT_IP_TRUSTED_PROXIES = env.list("PROXY_TRUSTED_IPS", default=[])
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
 
 # Idle timeout: the cookie lives SESSION_IDLE_SECONDS after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

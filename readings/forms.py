@@ -1,5 +1,4 @@
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import normalize_phone
 from meters.models import SubscriberAccount
 from meters.selectors import normalize_serial
+from portal.forms import IdempotencyKeyField
 from portal.uploads import clean_upload
 from readings.services import ReadingLine, assess_line
 
@@ -170,7 +170,7 @@ LINE_FIELDS = ["serial_number", "seal_number", "value", "reading_date", "confirm
 
 
 class ContactForm(forms.Form):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = IdempotencyKeyField()
     contact_phone = forms.CharField(
         label=_("Mobile phone"), max_length=32, help_text=_("International format, e.g. +994501234567.")
     )
@@ -182,14 +182,6 @@ class ContactForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
-        self.fields["idempotency_key"].initial = uuid.uuid4().hex
 
     def clean_contact_phone(self):
         return normalize_phone(self.cleaned_data["contact_phone"], self.region)
-
-    def clean_idempotency_key(self):
-        key = self.cleaned_data["idempotency_key"]
-        try:
-            return uuid.UUID(key).hex
-        except ValueError:
-            raise ValidationError(_("The form has expired. Open it again."), code="bad_key")

@@ -1,18 +1,20 @@
 """W1 pages: subscriber code → readings form → "your application is registered"."""
 
-from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from applications.models import Application, ApplicationKind
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
+from portal.admin_site import staff_scope_q
 from portal.decorators import tenant_required
-from portal.models import StaffMembership, Workflow
+from portal.files import extension_of, private_file_response
+from portal.forms import normalize_idempotency_key
+from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
 from readings.models import SubmittedReading
@@ -112,9 +114,9 @@ def submit_readings_form(request):
 
 
 def existing_application(request, key):
-    if not key:
+    key = normalize_idempotency_key(key)
+    if key is None:
         return None
-    key = key.replace("-", "")
     return Application.objects.for_tenant(request.tenant).filter(applicant=request.user, idempotency_key=key).first()
 
 
@@ -155,13 +157,9 @@ def visible_lines(request):
     user = request.user
     condition = Q(application__applicant=user)
     if user.is_staff and user.is_verified():
-        if user.is_superuser:
-            condition |= Q(pk__isnull=False)
-        else:
-            membership = StaffMembership.objects.filter(tenant=OuterRef("tenant"), user=user).filter(
-                Q(branches=None) | Q(branches=OuterRef("application__branch"))
-            )
-            condition |= Q(Exists(membership))
+        # The same scope as the admin's review pages (an empty Q() for a superuser would add nothing to an OR).
+        scope = Q(pk__isnull=False) if user.is_superuser else staff_scope_q(request, branch_path="application__branch")
+        condition |= scope
     return SubmittedReading.objects.for_tenant(request.tenant).filter(condition)
 
 
@@ -171,9 +169,4 @@ def submission_photo(request, pk):
     line = visible_lines(request).select_related("application").exclude(photo="").filter(pk=pk).first()
     if line is None:
         raise Http404
-    extension = PurePath(line.photo.name).suffix.lower()
-    response = FileResponse(
-        line.photo.open("rb"), as_attachment=True, filename=f"{line.application.number}-{line.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(line.photo, filename=f"{line.application.number}-{line.pk}{extension_of(line.photo)}")

@@ -1,11 +1,12 @@
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_owner
 from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, User
 from portal.models import Notification
 from portal.notifications import queue_notification
@@ -40,14 +41,9 @@ def create_organization(*, user, tax_number, name, legal_address, bank_name="", 
     return organization
 
 
-def _require_owner(organization, user):
-    if not OrganizationMembership.objects.filter(organization=organization, user=user, role=Role.OWNER).exists():
-        raise PermissionDenied
-
-
 def invite_member(*, organization, invited_by, email, role, tenant, absolute_url, language):
     """Invite a colleague by e-mail. A newer invitation to the same address replaces older ones."""
-    _require_owner(organization, invited_by)
+    require_owner(organization, invited_by)
     email = email.strip().lower()
     if organization.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError(_("This person is already a member of the organization."), code="already_member")
@@ -130,7 +126,7 @@ def _last_owner_error():
 
 
 def change_member_role(*, membership, role, by):
-    _require_owner(membership.organization, by)
+    require_owner(membership.organization, by)
     with transaction.atomic():
         owners = _owners_locked(membership.organization)
         if membership.role == Role.OWNER and role != Role.OWNER and owners == [membership.pk]:
@@ -141,7 +137,7 @@ def change_member_role(*, membership, role, by):
 
 
 def remove_member(*, membership, by):
-    _require_owner(membership.organization, by)
+    require_owner(membership.organization, by)
     with transaction.atomic():
         owners = _owners_locked(membership.organization)
         if membership.role == Role.OWNER and owners == [membership.pk]:

@@ -3,12 +3,11 @@ each kind as a read-only inline, the attachments to download, and actions that d
 applications.services_requests (so the contract or the organization changes in the transaction
 that executes the application, and every step is on the timeline)."""
 
-from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +18,7 @@ from applications.admin import ApplicationAdmin
 from applications.models import Application, ApplicationKind, Attachment
 from cabinet.models import Claim, EmployeeList, LimitChangeRequest, RequisitesChange
 from cabinet.services import requests as services_requests
+from portal.files import extension_of, private_file_response
 
 Code = ApplicationKind.Code
 
@@ -150,12 +150,7 @@ class RequestsApplicationAdmin(ApplicationAdmin):
         item = Attachment.objects.filter(application=application, pk=attachment_pk).first()
         if item is None:
             raise Http404
-        extension = PurePath(item.file.name).suffix.lower()
-        response = FileResponse(
-            item.file.open("rb"), as_attachment=True, filename=f"{application.number}-{item.pk}{extension}"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(item.file, filename=f"{application.number}-{item.pk}{extension_of(item.file)}")
 
     # -- actions -----------------------------------------------------------------------------
 

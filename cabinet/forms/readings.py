@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.imports import read_table
-from cabinet.windows import add_months
+from portal.dates import add_months
 
 RECENT_PERIODS = 12
 

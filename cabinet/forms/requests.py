@@ -3,7 +3,6 @@ form is shown), so posting it twice returns the first application instead of mak
 
 import datetime
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from cabinet.services.requests import MAX_CLAIM_BYTES, MAX_CLAIM_FILES
+from portal.dates import add_months
+from portal.forms import IdempotencyKeyField
 from portal.uploads import ACCEPTED_EXTENSIONS, clean_upload
 
 LIMIT_MONTHS_AHEAD = 12
@@ -21,27 +22,12 @@ EMPLOYEE_FIELDS = ["full_name", "position", "personal_number", "passport_number"
 
 
 class RequestForm(forms.Form):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["idempotency_key"].initial = uuid.uuid4().hex
-
-    def clean_idempotency_key(self):
-        try:
-            return uuid.UUID(self.cleaned_data["idempotency_key"]).hex
-        except ValueError:
-            raise ValidationError(_("The form has expired. Open it again."), code="bad_key") from None
+    idempotency_key = IdempotencyKeyField()
 
 
 def first_days_ahead(today, count):
     """The first days of the ``count`` months after ``today``'s month."""
-    year, month = today.year, today.month
-    days = []
-    for _i in range(count):
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        days.append(datetime.date(year, month, 1))
-    return days
+    return [add_months(today, ahead) for ahead in range(1, count + 1)]
 
 
 class LimitChangeForm(RequestForm):

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cabinet.models import HotWaterVolume
 from cabinet.services.period_readings import SubmissionClosed
-from cabinet.windows import add_months, closed_message, submission_window
+from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading, ServicePoint
+from portal.dates import add_months
 
 THOUSANDTH = Decimal("0.001")
 

@@ -9,78 +9,41 @@ Rules decided here:
   contracts, even if it learnt someone else's pair.
 - Every refusal that involves somebody else's data (wrong pair, not our tax number, linked to
   another organization) gives the same neutral message and counts as a failed attempt.
-- Failed attempts are counted in the Django cache, per user and per client IP address. In
-  production the cache is Redis (REDIS_URL), shared by every web process, and ``incr`` is atomic
-  there; on the embedded default (one process, LocMemCache) it is exact as well.
+- Failed attempts are counted per user and per client IP address (the rate-limit policy
+  ``contract_link_failure`` of portal.ratelimit).
 """
 
-import math
-import time
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from accounts.models import OrganizationMembership
+from accounts.access import require_member
 from cabinet.models import ContractLink
 from meters.models import Contract
+from portal import ratelimit
 
 LinkStatus = ContractLink.Status
 
-MAX_FAILED_ATTEMPTS = 5
-ATTEMPT_WINDOW_SECONDS = 15 * 60
-
-
 # -- throttling -------------------------------------------------------------------------------
 
-
-def _throttle_keys(user, client_ip):
-    keys = [f"contract-link:failures:user:{user.pk}"]
-    if client_ip:
-        keys.append(f"contract-link:failures:ip:{client_ip}")
-    return keys
+THROTTLE = "contract_link_failure"
 
 
 def link_retry_after(*, user, client_ip=None):
     """Seconds until the user (or his address) may try again; 0 when not throttled.
 
-    The window opens with the first failure and closes ATTEMPT_WINDOW_SECONDS later."""
-    now = time.time()
-    values = cache.get_many([name for key in _throttle_keys(user, client_ip) for name in (key, f"{key}:since")])
-    waits = [0]
-    for key in _throttle_keys(user, client_ip):
-        if values.get(key, 0) >= MAX_FAILED_ATTEMPTS:
-            since = values.get(f"{key}:since", now)
-            waits.append(max(1, math.ceil(since + ATTEMPT_WINDOW_SECONDS - now)))
-    return max(waits)
+    The window opens with the first failure and closes the policy's window later."""
+    return ratelimit.retry_after(THROTTLE, user=user.pk, ip=client_ip)
 
 
 def _record_failure(user, client_ip):
-    now = time.time()
-    for key in _throttle_keys(user, client_ip):
-        cache.add(f"{key}:since", now, ATTEMPT_WINDOW_SECONDS)
-        cache.add(key, 0, ATTEMPT_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: this failure opens a new window
-            cache.set(key, 1, ATTEMPT_WINDOW_SECONDS)
-            cache.set(f"{key}:since", now, ATTEMPT_WINDOW_SECONDS)
+    ratelimit.hit(THROTTLE, user=user.pk, ip=client_ip)
 
 
 def _throttled_error(seconds):
-    minutes = max(1, math.ceil(seconds / 60))
-    return ValidationError(
-        ngettext(
-            "Too many attempts. Try again in %(minutes)d minute.",
-            "Too many attempts. Try again in %(minutes)d minutes.",
-            minutes,
-        )
-        % {"minutes": minutes},
-        code="throttled",
-    )
+    return ValidationError(ratelimit.retry_message(seconds), code="throttled")
 
 
 def no_match_error(tenant):
@@ -99,11 +62,6 @@ def no_match_error(tenant):
 # -- linking ----------------------------------------------------------------------------------
 
 
-def _require_member(organization, user):
-    if not OrganizationMembership.objects.filter(organization=organization, user=user).exists():
-        raise PermissionDenied
-
-
 def _normalise(value):
     return "".join(str(value).split())
 
@@ -114,7 +72,7 @@ def request_contract_link(*, tenant, organization, user, tax_number, contract_nu
 
     Raises ValidationError: ``throttled`` (the pair is not even looked at), ``no_match``,
     ``already_linked`` or ``already_pending``."""
-    _require_member(organization, user)
+    require_member(organization, user)
     retry_after = link_retry_after(user=user, client_ip=client_ip)
     if retry_after:
         raise _throttled_error(retry_after)
@@ -180,7 +138,7 @@ def remove_contract_link(*, tenant, contract, user):
     organization = contract.organization
     if organization is None or contract.tenant_id != tenant.pk:
         raise PermissionDenied
-    _require_member(organization, user)
+    require_member(organization, user)
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         if contract.organization_id != organization.pk:

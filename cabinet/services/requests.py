@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrganizationMembership
+from accounts.access import is_owner
 from applications import services
 from applications.models import ApplicationKind, Attachment, Status
 from cabinet.models import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
@@ -44,12 +44,6 @@ def _attach(*, application, files, uploaded_by):
         attachment = Attachment(application=application, original_name=original_name[:200], uploaded_by=uploaded_by)
         attachment.file.save(content.name, content, save=False)
         attachment.save()
-
-
-def is_owner(organization, user):
-    return OrganizationMembership.objects.filter(
-        organization=organization, user=user, role=OrganizationMembership.Role.OWNER
-    ).exists()
 
 
 # -- requests from the cabinet ------------------------------------------------------------------

@@ -2,7 +2,6 @@
 current month's estimate and the monthly report (page, CSV, PDF rendered by a task)."""
 
 from django.contrib import messages
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -14,6 +13,8 @@ from billing import reports
 from billing import selectors_cabinet as selectors
 from billing.services import account_balance
 from cabinet.access import contract_page, render_contract_page
+from portal.dates import add_months
+from portal.files import download_response, private_file_response
 
 
 def _year(request, years, today):
@@ -70,7 +71,7 @@ def _report_period(request):
     today = request.tenant.today()
     period = selectors.parse_period(request.GET.get("period") or request.POST.get("period"))
     if period is None or period > today:
-        period = selectors.add_months(today.replace(day=1), -1)
+        period = add_months(today, -1)
     return period
 
 
@@ -83,9 +84,9 @@ def report(request, contract):
         "report": data,
         "period": period,
         "period_value": period.strftime("%Y-%m"),
-        "previous_period": selectors.add_months(period, -1).strftime("%Y-%m"),
-        "next_period": selectors.add_months(period, 1).strftime("%Y-%m"),
-        "has_next": selectors.add_months(period, 1) <= request.tenant.today(),
+        "previous_period": add_months(period, -1).strftime("%Y-%m"),
+        "next_period": add_months(period, 1).strftime("%Y-%m"),
+        "has_next": add_months(period, 1) <= request.tenant.today(),
         "pdf_report": pdf,
     }
     return render_contract_page(request, contract, "cabinet/billing/report.html", context)
@@ -95,10 +96,11 @@ def report(request, contract):
 def report_csv(request, contract):
     period = _report_period(request)
     data = selectors.monthly_report(contract, period)
-    response = StreamingHttpResponse(reports.stream_report_csv(data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{reports.report_filename(contract, period, "csv")}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        reports.stream_report_csv(data),
+        filename=reports.report_filename(contract, period, "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @never_cache
@@ -117,11 +119,6 @@ def report_pdf(request, contract):
     if report is None or not report.pdf:
         context = {"period": period, "period_value": period.strftime("%Y-%m"), "pdf_report": report, "url": url}
         return render_contract_page(request, contract, "cabinet/billing/report_preparing.html", context)
-    response = FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=reports.report_filename(contract, period, "pdf"),
-        content_type="application/pdf",
+    return private_file_response(
+        report.pdf, filename=reports.report_filename(contract, period, "pdf"), content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

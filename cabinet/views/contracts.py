@@ -3,12 +3,11 @@ data and its consumer information. A contract's pages get it from cabinet.access
 which asks for the tenant and the user's membership in the same query."""
 
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,15 +19,10 @@ from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from cabinet.services.linking import current_link
 from meters.models import Meter
+from portal.clients import client_ip
+from portal.files import extension_of, filename_part, private_file_response
 
 REFUSALS_SHOWN_DAYS = 30
-
-
-def _client_ip(request):
-    # The same address django-axes throttles logins by (it honours PROXY_COUNT behind a proxy).
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
 
 
 def _organizations(user):
@@ -78,7 +72,7 @@ def link_contract(request):
                 user=request.user,
                 tax_number=form.cleaned_data["tax_number"],
                 contract_number=form.cleaned_data["contract_number"],
-                client_ip=_client_ip(request),
+                client_ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -132,13 +126,8 @@ def contract_detail(request, contract):
 def contract_document(request, contract):
     if not contract.document:
         raise Http404
-    extension = PurePath(contract.document.name).suffix.lower() or ".pdf"
-    safe_number = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in contract.number)
-    response = FileResponse(
-        contract.document.open("rb"), as_attachment=True, filename=f"contract-{safe_number}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    filename = f"contract-{filename_part(contract.number)}{extension_of(contract.document, '.pdf')}"
+    return private_file_response(contract.document, filename=filename)
 
 
 @contract_page

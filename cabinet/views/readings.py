@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
@@ -29,6 +29,7 @@ from cabinet.services.hot_water import hot_water_rows, save_hot_water_volumes
 from cabinet.services.period_readings import Entry, meter_rows, save_period_drafts, submit_period_readings
 from cabinet.windows import default_period, submission_window
 from meters.selectors import UNIT_BY_KIND
+from portal.files import download_response
 from portal.workdays import calendar_for
 
 
@@ -236,13 +237,9 @@ def readings_template(request, contract, fmt):
     rows = meter_rows(tenant=reporting.tenant, contract=contract, period=reporting.period, today=reporting.today)
     name = f"readings-{slugify(contract.number) or contract.pk}-{reporting.period:%Y-%m}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(imports.csv_template(rows), content_type="text/csv; charset=utf-8")
-    else:
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(imports.xlsx_template(rows), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return download_response(imports.csv_template(rows), filename=name, content_type="text/csv; charset=utf-8")
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download_response(imports.xlsx_template(rows), filename=name, content_type=content_type)
 
 
 # -- hot-water volumes ----------------------------------------------------------------------------
@@ -357,8 +354,5 @@ def archive_csv(request, contract):
                 reading.get_source_display(),
             ])  # fmt: skip
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = f"readings-archive-{slugify(contract.number) or contract.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(lines(), filename=name, content_type="text/csv; charset=utf-8")

@@ -2,11 +2,9 @@
 render. Every page gets its contract from cabinet.access.contract_page (tenant and membership in
 one query) and reaches its requests through that contract, so another organization sees a 404."""
 
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from cabinet.forms.requests import (
 )
 from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
+from portal.files import extension_of, private_file_response
 
 Code = ApplicationKind.Code
 EMPLOYEE_PREFIX = "employees"
@@ -93,12 +92,7 @@ def request_detail(request, contract, number):
 @contract_page
 def attachment(request, contract, pk):
     item = selectors.attachment_for_contract_or_404(contract, pk)
-    extension = PurePath(item.file.name).suffix.lower()
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=f"{item.application.number}-{item.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(item.file, filename=f"{item.application.number}-{item.pk}{extension_of(item.file)}")
 
 
 @contract_page

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from billing import charts, services
 from billing.models import Invoice
 from meters.models import Meter
+from portal.dates import add_months
 from portal.models import Tenant
 from tests.billing.conftest import book
 from tests.w1_factories import MeterFactory, SubscriberAccountFactory
@@ -24,9 +25,9 @@ def today(monkeypatch):
 
 def monthly_readings(meter, months=24, step="10"):
     """One accepted reading on the 1st of each of the last ``months`` months, growing by ``step``."""
-    first = charts.add_months(TODAY.replace(day=1), -(months - 1))
+    first = add_months(TODAY.replace(day=1), -(months - 1))
     for offset in range(months):
-        book(meter, str(Decimal(step) * (offset + 1)), charts.add_months(first, offset))
+        book(meter, str(Decimal(step) * (offset + 1)), add_months(first, offset))
 
 
 def make_invoice(account, number, total, status=Invoice.Status.ISSUED):

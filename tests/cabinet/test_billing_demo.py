@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice, Payment
-from billing.selectors_cabinet import add_months, month_start
 from cabinet import demo_billing as demo_contracts
+from portal.dates import add_months, month_start
 from tests.factories import TenantFactory
 from tests.w1_factories import ContractFactory, MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
 

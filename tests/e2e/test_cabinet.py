@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 from accounts.models import Organization
 from billing.models import Tariff
 from cabinet.models import CabinetSettings, PeriodReading
-from cabinet.windows import add_months, first_of_month, submission_window
+from cabinet.windows import submission_window
 from meters.models import Contract, Meter, Reading
+from portal.dates import add_months
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
@@ -48,7 +49,7 @@ def open_window(tenant, today):
     for deadline_day in range(1, 32):
         contract = SimpleNamespace(tenant=tenant, readings_deadline_day=deadline_day, hot_water_deadline_day=None)
         for months_back in (1, 2, 0):
-            period = add_months(first_of_month(today), -months_back)
+            period = add_months(today, -months_back)
             window = submission_window(contract, period, calendar=calendar)
             if window.contains(today):
                 return deadline_day, period, window
@@ -117,7 +118,7 @@ def world(transactional_db, monkeypatch):
     TariffBlockFactory(tariff=tariff, price=Decimal("48.3000"))
     invoices = []
     for months_back, total in ((3, "702.10"), (2, "688.45"), (1, "724.80")):
-        month = add_months(first_of_month(today), -months_back)
+        month = add_months(today, -months_back)
         invoices.append(make_invoice(contract.account, month, total, vat="120.80"))
     payments = [
         make_payment(

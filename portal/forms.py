@@ -1,0 +1,33 @@
+"""Form pieces every workflow's forms share."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_idempotency_key(value):
+    """The key as stored (32 lower-case hex digits), or None when ``value`` is not a UUID."""
+    try:
+        return uuid.UUID(str(value)).hex
+    except ValueError:
+        return None
+
+
+class IdempotencyKeyField(forms.CharField):
+    """A hidden key made when the form is shown, so posting the same form twice (a double click,
+    a retry) returns the first application instead of registering a second one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("initial", lambda: uuid.uuid4().hex)  # a new key each time a form is built
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        key = normalize_idempotency_key(super().clean(value))
+        if key is None:
+            raise ValidationError(_("The form has expired. Open it again."), code="bad_key")
+        return key
