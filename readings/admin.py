@@ -15,9 +15,10 @@ from django.utils.translation import ngettext
 
 from applications.admin import TimelineInline
 from applications.forms import ReasonForm
-from applications.models import ApplicationKind, Status
+from applications.models import Status
 from portal.admin_site import TenantScopedAdmin
 from readings import services
+from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication
 from readings.selectors import review_rows
 
@@ -45,7 +46,7 @@ class ReadingsApplicationAdmin(TenantScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(kind__code=ApplicationKind.Code.METER_READINGS)
+            .filter(kind__code=METER_READINGS)
             # Flag badges in the list without a query per row.
             .prefetch_related("reading_lines")
         )

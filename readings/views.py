@@ -8,13 +8,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
-from applications.models import Application, ApplicationKind
+from applications.models import Application
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
 from portal.decorators import tenant_required
 from portal.models import StaffMembership, Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
+from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
 from readings.services import submit_readings
 
@@ -145,7 +146,7 @@ def submission_done(request, number):
         request.tenant,
         number=number,
         applicant=request.user,
-        kind__code=ApplicationKind.Code.METER_READINGS,
+        kind__code=METER_READINGS,
     )
     return render(request, "readings/submission_done.html", {"application": application})
 

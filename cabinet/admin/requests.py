@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications.admin import ApplicationAdmin
-from applications.models import Application, ApplicationKind, Attachment
+from applications.models import Application, Attachment
+from cabinet.kinds import Code
 from cabinet.models import Claim, EmployeeList, LimitChangeRequest, RequisitesChange
 from cabinet.services import requests as services_requests
-
-Code = ApplicationKind.Code
 
 
 class ReadOnlyInline:

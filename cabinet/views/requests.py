@@ -10,7 +10,6 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from applications.models import ApplicationKind
 from cabinet.access import cabinet_menu, cabinet_view, contract_for_member_or_404
 from cabinet.forms.requests import (
     EMPLOYEE_FIELDS,
@@ -22,10 +21,10 @@ from cabinet.forms.requests import (
     RequisitesChangeForm,
     employee_formset,
 )
+from cabinet.kinds import Code
 from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
 
-Code = ApplicationKind.Code
 EMPLOYEE_PREFIX = "employees"
 PAYLOADS = {
     Code.LIMIT_CHANGE: "limit_change",

@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from applications.models import ApplicationEvent, ApplicationKind, Status
+from applications.models import ApplicationEvent, Status
 from portal.models import Notification
 from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
 from tests.w1_factories import ApplicationFactory, ApplicationKindFactory, SubscriberAccountFactory
@@ -188,8 +188,8 @@ def test_posting_a_status_to_the_change_form_does_not_change_it(reviewer, submit
 
 
 def test_staff_set_the_term_of_their_tenants_kinds_only(reviewer, tenant, other_tenant):
-    ours = ApplicationKindFactory(tenant=tenant, code=ApplicationKind.Code.CLAIM, name="Claims")
-    ApplicationKindFactory(tenant=other_tenant, code=ApplicationKind.Code.CLAIM, name="Претензии")
+    ours = ApplicationKindFactory(tenant=tenant, code="claim", name="Claims")
+    ApplicationKindFactory(tenant=other_tenant, code="claim", name="Претензии")
 
     text = reviewer.get("/admin/applications/applicationkind/").content.decode()
 
