@@ -34,6 +34,7 @@ class CabinetConfig(AppConfig):
                     label=code.label,
                     default_term=REQUEST_TERM,
                     payload_model=payloads[code],
+                    admin_model="cabinet.RequestApplication",
                     confirm=confirmers.get(code),
                 )
             )

@@ -1,6 +1,6 @@
 from .links import ContractLink
 from .readings import HotWaterVolume, PeriodReading
-from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
+from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequestApplication, RequisitesChange
 
 __all__ = [
     "Claim",
@@ -10,5 +10,6 @@ __all__ = [
     "HotWaterVolume",
     "LimitChangeRequest",
     "PeriodReading",
+    "RequestApplication",
     "RequisitesChange",
 ]

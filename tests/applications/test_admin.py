@@ -31,6 +31,16 @@ def make_staff(tenant, branches=(), email="reviewer@azersu.example"):
 
 
 @pytest.fixture
+def submit(submit, plain_kind):
+    """Applications of a kind without a review of its own: the generic admin decides those itself."""
+
+    def submit_plain(**overrides):
+        return submit(**{"kind_code": plain_kind.code, **overrides})
+
+    return submit_plain
+
+
+@pytest.fixture
 def staff(tenant):
     return make_staff(tenant)
 
@@ -209,3 +219,30 @@ def test_staff_find_an_application_by_the_applicants_email_or_the_subscriber_cod
 
     assert mine.number in by_email and theirs.number not in by_email
     assert mine.number in by_code and theirs.number not in by_code
+
+
+def test_a_kind_with_its_own_review_is_not_decided_here_and_staff_are_told_where(reviewer, submit):
+    request, _ = submit(kind_code="claim")
+    plain, _ = submit()
+
+    page = act(reviewer, "reject", [request, plain], reason="Not ours.", apply="Reject")
+
+    request.refresh_from_db()
+    plain.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+    assert plain.status == Status.REJECTED
+    text = page.content.decode()
+    assert (
+        f"{request.number}: Applications of this kind are decided under “Legal-entity requests”; "
+        "nothing was changed here."
+    ) in text
+    assert "1 application is now “Rejected”." in text
+
+
+def test_assigning_works_for_every_kind(reviewer, staff, submit):
+    request, _ = submit(kind_code="claim")
+
+    act(reviewer, "assign_to_me", [request])
+
+    request.refresh_from_db()
+    assert request.assigned_to == staff
