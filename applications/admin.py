@@ -1,18 +1,24 @@
-"""Staff review of applications: queues filtered by status, branch, kind and lateness, and status
-changes only through actions that call the workflow services (so each one is on the timeline)."""
+"""Staff review of applications: the queue of every kind filtered by status, branch, kind and
+lateness, with its timeline and attachments. Status changes happen only through actions that call
+the workflow services (so each one is on the timeline), and a kind with a review of its own (its
+proxy admin, registered in applications.kinds) is decided there, never here."""
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from applications import services
-from applications.forms import ReasonForm
-from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Status
+from applications import kinds
+from applications.admin_actions import ApplicationActionsMixin
+from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Attachment
 from portal.admin_site import TenantScopedAdmin
+from portal.files import extension_of, private_file_response
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -47,24 +53,22 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TimelineInline(admin.TabularInline):
-    """The full timeline, internal events included; written only by the services."""
+class ReadOnlyInline:
+    """Rows the services write: shown to whoever may see the application on this admin page
+    (the proxy's permissions on a kind's own admin), never edited here."""
 
-    model = ApplicationEvent
-    fields = ["at", "kind", "from_status", "to_status", "actor", "note", "public"]
-    readonly_fields = fields
     extra = 0
+    max_num = 0
     can_delete = False
-    verbose_name = _("event")
-    verbose_name_plural = _("timeline")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def has_view_permission(self, request, obj=None):
-        # Whoever may see the application sees its timeline; events have no permissions of their own.
-        return request.user.has_perm("applications.view_application") or request.user.has_perm(
-            "applications.change_application"
+        opts = self.parent_model._meta
+        return any(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("view", "change")
         )
 
     def has_add_permission(self, request, obj=None):
@@ -74,15 +78,70 @@ class TimelineInline(admin.TabularInline):
         return False
 
 
+class TimelineInline(ReadOnlyInline, admin.TabularInline):
+    """The full timeline, internal events included; written only by the services."""
+
+    model = ApplicationEvent
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note", "public"]
+    verbose_name = _("event")
+    verbose_name_plural = _("timeline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class AttachmentInline(ReadOnlyInline, admin.TabularInline):
+    """The applicant's files, downloaded through the admin's scoped view (AttachmentDownloadMixin)."""
+
+    model = Attachment
+    fields = ["download", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        opts = self.parent_model._meta
+        url = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_attachment",
+            args=[obj.application_id, obj.pk],
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class AttachmentDownloadMixin:
+    """The download view behind AttachmentInline, through the admin's scoped queryset: staff of
+    another tenant or branch, or of an admin filtered to other kinds, get a 404."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        download = self.admin_site.admin_view(self.attachment_view)
+        return [
+            path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                download,
+                name=f"{opts.app_label}_{opts.model_name}_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request, pk, attachment_pk):
+        application = self.get_queryset(request).filter(pk=pk).first()
+        if application is None or not self.has_view_or_change_permission(request, application):
+            raise Http404
+        item = Attachment.objects.filter(application=application, pk=attachment_pk).first()
+        if item is None:
+            raise Http404
+        # Attachment, nosniff, a server-made name: the one private download response.
+        return private_file_response(item.file, filename=f"{application.number}-{item.pk}{extension_of(item.file)}")
+
+
 @admin.register(Application)
-class ApplicationAdmin(TenantScopedAdmin):
+class ApplicationAdmin(ApplicationActionsMixin, AttachmentDownloadMixin, TenantScopedAdmin):
     branch_path = "branch"
     list_display = ["number", "kind", "status", "account", "branch", "assigned_to", "due_on", "overdue"]
     list_filter = ["status", "branch", "kind", OverdueFilter, AssigneeFilter]
     list_select_related = ["kind", "account", "branch", "assigned_to"]
     search_fields = ["number", "account__code", "applicant__email"]
     date_hierarchy = "submitted_at"
-    inlines = [TimelineInline]
+    inlines = [AttachmentInline, TimelineInline]
     actions = ["assign_to_me", "start_review", "ask_for_information", "reject"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "status", "decision_reason", "due_on", "closed_at"]}),
@@ -106,84 +165,19 @@ class ApplicationAdmin(TenantScopedAdmin):
     def overdue(self, obj):
         return not obj.is_closed and obj.due_on < timezone.localdate()
 
-    # -- actions -----------------------------------------------------------------------------
-
-    def _run(self, request, queryset, change, done_message):
-        done, refused = 0, []
-        for application in queryset:
-            try:
-                change(application)
-            except ValidationError as error:
-                refused.append(f"{application.number}: {' '.join(error.messages)}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-        for message in refused:
-            self.message_user(request, message, messages.WARNING)
-
-    @admin.action(description=_("Assign to me"), permissions=["change"])
-    def assign_to_me(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            lambda application: services.assign(application=application, assignee=request.user, actor=request.user),
-            lambda n: (
-                ngettext("%(n)d application assigned to you.", "%(n)d applications assigned to you.", n) % {"n": n}
-            ),
-        )
-
-    @admin.action(description=_("Start review"), permissions=["change"])
-    def start_review(self, request, queryset):
-        self._transition(request, queryset, Status.IN_REVIEW)
-
-    @admin.action(description=_("Ask the applicant for more information…"), permissions=["change"])
-    def ask_for_information(self, request, queryset):
-        return self._with_reason(
-            request, queryset, Status.WAITING_FOR_APPLICANT, _("Ask the applicant for more information")
-        )
-
-    @admin.action(description=_("Reject…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._with_reason(request, queryset, Status.REJECTED, _("Reject applications"))
-
-    def _transition(self, request, queryset, to_status, note=""):
-        def done_message(n):
-            return ngettext("%(n)d application is now “%(status)s”.", "%(n)d applications are now “%(status)s”.", n) % {
-                "n": n,
-                "status": to_status.label,
-            }
-
-        self._run(
-            request,
-            queryset,
-            lambda application: services.transition(
-                application=application, to_status=to_status, actor=request.user, note=note
-            ),
-            done_message,
-        )
-
-    def _with_reason(self, request, queryset, to_status, title):
-        """An intermediate page asking for the reason the applicant will read, then the transition."""
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                self._transition(request, queryset, to_status, note=form.cleaned_data["reason"])
-                return None  # back to the list, with the messages
-        else:
-            form = ReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "to_status": to_status,
-            "form": form,
-            "applications": queryset.select_related("kind"),
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "applications/admin/reason.html", context)
+    def change_status(self, application, **kwargs):
+        # A kind with its own review does more than change the status (W1's reject closes the
+        # submitted readings and the on-site check): a plain change here would leave those open.
+        # Its own admin (a subclass of this one for the W4 requests) may.
+        registered = kinds.find(application.kind.code)
+        if registered is not None and registered.has_own_review and registered.admin_model != self.model._meta.label:
+            reviewed_in = apps.get_model(registered.admin_model)._meta.verbose_name_plural
+            raise ValidationError(
+                _("Applications of this kind are decided under “%(admin)s”; nothing was changed here."),
+                code="reviewed_elsewhere",
+                params={"admin": str(reviewed_in).capitalize()},
+            )
+        return super().change_status(application, **kwargs)
 
 
 @admin.register(ApplicationKind)
@@ -192,5 +186,3 @@ class ApplicationKindAdmin(TenantScopedAdmin):
     list_filter = ["tenant", "is_active"]
     list_editable = ["due_working_days", "is_active"]
     search_fields = ["name", "code"]
-
-

@@ -27,3 +27,14 @@ class ReasonForm(forms.Form):
         max_length=2000,
         help_text=_("Written in the e-mail to the applicant and on his application's page."),
     )  # a blank reason is refused: CharField strips spaces and the field is required
+
+
+class ReplyForm(forms.Form):
+    """The admin's intermediate page for a reply to the applicant: a public comment, no status change."""
+
+    reply = forms.CharField(
+        label=_("Reply shown to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("Added to the request's history in the cabinet and sent to the applicant by e-mail."),
+    )

@@ -5,12 +5,12 @@ an ``ApplicationEvent``, so the timeline is complete by construction. Notificati
 applicant go through the outbox in the same transaction.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import kinds
 from applications.models import (
     CLOSED,
     REASON_REQUIRED,
@@ -23,38 +23,22 @@ from applications.models import (
 )
 from portal.models import Notification
 from portal.notifications import queue_notification
-from portal.workdays import calendar_for
-
-# Legal terms in working days used when a tenant receives its first application of a kind staff
-# have not configured yet; staff then set the real term in the admin. Refusing the citizen
-# instead would turn a missing admin setting into a lost submission.
-DEFAULT_TERMS = {
-    ApplicationKind.Code.METER_READINGS: 5,
-    # Grid connection: 20 days for entrepreneurs, 24 for households (domain-figures.md); the
-    # shorter one so the due date never promises more than the rules allow.
-    ApplicationKind.Code.GRID_CONNECTION: 20,
-    # Removed meters reach the verification lab within 10 working days (gas meter removal rules).
-    ApplicationKind.Code.METER_REMOVAL: 10,
-}
-FALLBACK_TERM = 10
 
 # Statuses the applicant is told about by e-mail (and SMS when he left a phone number).
 NOTIFIED_STATUSES = {Status.REJECTED, Status.WAITING_FOR_APPLICANT, Status.EXECUTED}
 
 
-
-
 def kind_for(tenant, code):
-    """The tenant's application kind ``code``, created with a default term if staff have not set it up."""
-    if code not in ApplicationKind.Code.values:
-        raise ValueError(f"Unknown application kind {code!r}")
+    """The tenant's application kind ``code``, created with its registered default term if staff
+    have not set it up yet (staff then set the real term in the admin): refusing the citizen
+    instead would turn a missing admin setting into a lost submission.
+
+    Raises ``kinds.UnknownKind`` (a ValueError) for a code no workflow app registered.
+    """
+    registered = kinds.get(code)
     kind, _created = ApplicationKind.objects.for_tenant(tenant).get_or_create(
         code=code,
-        defaults={
-            "tenant": tenant,
-            "name": str(ApplicationKind.Code(code).label),
-            "due_working_days": DEFAULT_TERMS.get(code, FALLBACK_TERM),
-        },
+        defaults={"tenant": tenant, "name": str(registered.label), "due_working_days": registered.default_term},
     )
     if not kind.is_active:
         raise ValidationError(_("Applications of this kind are not accepted at the moment."), code="kind_inactive")
@@ -101,6 +85,7 @@ def open_application(
         if application is not None:
             return application, False
         kind = kind_for(tenant, kind_code)
+        branch = branch or (account.branch if account is not None else None)
         today = tenant.today()
         try:
             with transaction.atomic():
@@ -113,13 +98,13 @@ def open_application(
                     applicant=applicant,
                     organization=organization,
                     account=account,
-                    branch=branch or (account.branch if account is not None else None),
+                    branch=branch,
                     contact_phone=contact_phone,
                     contact_email=contact_email,
                     notes=notes,
                     language=language,
                     idempotency_key=idempotency_key,
-                    due_on=calendar_for(tenant).add_working_days(today, kind.due_working_days),
+                    due_on=kinds.get(kind.code).due_on(tenant=tenant, kind=kind, branch=branch, start=today),
                 )
         except IntegrityError:
             # ... and then collides with its committed application: return that one (the savepoint
@@ -132,6 +117,27 @@ def open_application(
             application=application, actor=applicant, kind=ApplicationEvent.Kind.STATUS, to_status=Status.SUBMITTED
         )
     return application, True
+
+
+def start_term(*, application, start):
+    """Count the term again from ``start``: for kinds whose term runs from a later event than the
+    submission (``Kind.term_starts``), called by their workflow when that event happens."""
+    with transaction.atomic():
+        locked = _locked(application)
+        locked.due_on = kinds.get(locked.kind.code).due_on(
+            tenant=locked.tenant, kind=locked.kind, branch=locked.branch, start=start
+        )
+        locked.save(update_fields=["due_on"])
+    application.due_on = locked.due_on
+    return locked
+
+
+def confirm(*, application, actor):
+    """The staff's "confirm": execute the application and apply what its kind asks for."""
+    registered = kinds.get(application.kind.code)
+    if registered.confirm is None:
+        raise ValidationError(_("This kind of application is not confirmed this way."), code="not_confirmable")
+    return registered.confirm(application=application, actor=actor)
 
 
 def _locked(application):

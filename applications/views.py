@@ -2,11 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, services
+from applications import kinds, selectors, services
 from applications.forms import StatusCheckForm
 from portal import ratelimit
 from portal.clients import client_ip
@@ -29,10 +28,8 @@ def my_list(request):
 @tenant_required()
 def detail(request, number):
     application = selectors.application_for_user_or_404(request.tenant, request.user, number)
-    # Each kind may show its own details (readings lines, the invoice); others get the default.
-    kind_template = select_template(
-        [f"applications/kinds/{application.kind.code}.html", "applications/kinds/default.html"]
-    )
+    # Each kind may show its own details (readings lines, the invoice), as its app registered them.
+    kind_template = kinds.detail_template(application.kind.code)
     context = {
         "application": application,
         "timeline": selectors.public_timeline(application),

@@ -2,8 +2,7 @@
 on-site checks whose reading prevails."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -14,16 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications.admin import TimelineInline
-from applications.forms import ReasonForm
-from applications.models import ApplicationKind, Status
+from applications.admin_actions import ApplicationActionsMixin
+from applications.models import Status
 from portal.admin_site import TenantScopedAdmin
 from readings import services
+from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication
 from readings.selectors import review_rows
 
 
 @admin.register(ReadingsApplication)
-class ReadingsApplicationAdmin(TenantScopedAdmin):
+class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
     branch_path = "branch"
     list_display = ["number", "status", "account", "branch", "submitted_at", "due_on", "flag_count"]
     list_filter = ["status", "branch"]
@@ -45,7 +45,7 @@ class ReadingsApplicationAdmin(TenantScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(kind__code=ApplicationKind.Code.METER_READINGS)
+            .filter(kind__code=METER_READINGS)
             # Flag badges in the list without a query per row.
             .prefetch_related("reading_lines")
         )
@@ -64,23 +64,11 @@ class ReadingsApplicationAdmin(TenantScopedAdmin):
     def readings_review(self, obj):
         return render_to_string("readings/admin/review_lines.html", {"rows": review_rows(obj), "application": obj})
 
-    # -- actions -----------------------------------------------------------------------------
-
-    def _run(self, request, queryset, change, done_message):
-        done = 0
-        for application in queryset:
-            try:
-                change(application)
-            except ValidationError as error:
-                self.message_user(request, f"{application.number}: {' '.join(error.messages)}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+    # -- actions: W1's own decisions, which close the lines and the on-site check with the status --
 
     @admin.action(description=_("Accept the readings (book them and form the invoice)"), permissions=["change"])
     def accept(self, request, queryset):
-        self._run(
+        self.run_for_each(
             request,
             queryset,
             lambda application: services.accept_readings(application=application, actor=request.user),
@@ -89,59 +77,27 @@ class ReadingsApplicationAdmin(TenantScopedAdmin):
 
     @admin.action(description=_("Reject…"), permissions=["change"])
     def reject(self, request, queryset):
-        return self._with_reason(
+        return self.decide_with_reason(
             request,
             queryset,
-            Status.REJECTED,
-            _("Reject readings applications"),
-            lambda application, reason: services.reject_readings(
+            to_status=Status.REJECTED,
+            title=_("Reject readings applications"),
+            decide=lambda application, reason: services.reject_readings(
                 application=application, actor=request.user, reason=reason
             ),
         )
 
     @admin.action(description=_("Send to an on-site check…"), permissions=["change"])
     def send_to_on_site_check(self, request, queryset):
-        return self._with_reason(
+        return self.decide_with_reason(
             request,
             queryset,
-            Status.ON_SITE_CHECK,
-            _("Send to an on-site check"),
-            lambda application, reason: services.send_to_on_site_check(
+            to_status=Status.ON_SITE_CHECK,
+            title=_("Send to an on-site check"),
+            decide=lambda application, reason: services.send_to_on_site_check(
                 application=application, actor=request.user, reason=reason
             ),
         )
-
-    def _with_reason(self, request, queryset, to_status, title, change):
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                reason = form.cleaned_data["reason"]
-                self._run(
-                    request,
-                    queryset,
-                    lambda application: change(application, reason),
-                    lambda n: (
-                        ngettext(
-                            "%(n)d application is now “%(status)s”.", "%(n)d applications are now “%(status)s”.", n
-                        )
-                        % {"n": n, "status": to_status.label}
-                    ),
-                )
-                return None
-        else:
-            form = ReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "to_status": to_status,
-            "form": form,
-            "applications": queryset.select_related("kind"),
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "applications/admin/reason.html", context)
 
 
 class InspectedReadingInline(admin.TabularInline):

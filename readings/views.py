@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from applications.models import Application, ApplicationKind
+from applications.models import Application
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
 from portal.admin_site import staff_scope_q
@@ -17,6 +17,7 @@ from portal.forms import normalize_idempotency_key
 from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
+from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
 from readings.services import submit_readings
 
@@ -147,7 +148,7 @@ def submission_done(request, number):
         request.tenant,
         number=number,
         applicant=request.user,
-        kind__code=ApplicationKind.Code.METER_READINGS,
+        kind__code=METER_READINGS,
     )
     return render(request, "readings/submission_done.html", {"application": application})
 

@@ -9,6 +9,7 @@ import factory
 from applications.models import Application, ApplicationKind
 from billing.models import Tariff, TariffBlock
 from meters.models import Meter, Reading, SubscriberAccount
+from readings.kinds import METER_READINGS
 from tests.factories import BranchFactory, TenantFactory, UserFactory
 
 
@@ -54,7 +55,7 @@ class ApplicationKindFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("tenant", "code")
 
     tenant = factory.SubFactory(TenantFactory)
-    code = ApplicationKind.Code.METER_READINGS
+    code = METER_READINGS
     name = "Meter readings"
     due_working_days = 5
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications import kinds
 from portal.models import Branch, TenantOwned
 
 
@@ -31,18 +32,12 @@ CLOSED = {Status.EXECUTED, Status.REJECTED, Status.WITHDRAWN}
 
 
 class ApplicationKind(TenantOwned):
-    """A kind of request a tenant accepts, with its legal term in working days (set in the admin)."""
+    """A kind of request a tenant accepts, with its legal term in working days (set in the admin).
 
-    class Code(models.TextChoices):
-        METER_READINGS = "meter_readings", _("Meter readings")
-        GRID_CONNECTION = "grid_connection", _("Grid connection")
-        METER_REMOVAL = "meter_removal", _("Meter removal")
-        LIMIT_CHANGE = "limit_change", _("Limit change")
-        REQUISITES_CHANGE = "requisites_change", _("Change of bank requisites")
-        CLAIM = "claim", _("Application or claim")
-        EMPLOYEE_LIST = "employee_list", _("Employee list")
+    The codes are those the workflow apps register (applications.kinds); the engine lists none.
+    """
 
-    code = models.CharField(_("code"), max_length=32, choices=Code.choices)
+    code = models.CharField(_("code"), max_length=32, choices=kinds.choices)
     name = models.CharField(_("name"), max_length=200)
     due_working_days = models.PositiveSmallIntegerField(_("term in working days"), default=5)
     is_active = models.BooleanField(_("accepted"), default=True)

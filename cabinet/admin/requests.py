@@ -1,54 +1,24 @@
-"""Staff review of the cabinet's W4 requests on the application's own admin page: the payload of
-each kind as a read-only inline, the attachments to download, and actions that decide through
-applications.services_requests (so the contract or the organization changes in the transaction
-that executes the application, and every step is on the timeline)."""
+"""Staff review of the cabinet's W4 requests on their own admin page (a proxy of the application
+filtered to the cabinet's kinds): the payload of each kind as a read-only inline, the attachments
+to download, and actions that decide through cabinet.services.requests (so the contract or the
+organization changes in the transaction that executes the application, and every step is on the
+timeline)."""
 
-
-from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.http import Http404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from applications.admin import ApplicationAdmin
-from applications.models import Application, ApplicationKind, Attachment
-from cabinet.models import Claim, EmployeeList, LimitChangeRequest, RequisitesChange
+from applications.admin import ApplicationAdmin, AttachmentInline, ReadOnlyInline, TimelineInline
+from cabinet.kinds import REQUEST_KINDS, Code
+from cabinet.models import Claim, EmployeeList, LimitChangeRequest, RequestApplication, RequisitesChange
 from cabinet.services import requests as services_requests
-from portal.files import extension_of, private_file_response
-
-Code = ApplicationKind.Code
-
-
-class ReadOnlyInline:
-    """Read-only: the applicant's payload is what he sent; staff decide through the actions."""
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-    kind_code = None
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        # Whoever may see the application sees its payload, as with the timeline.
-        return request.user.has_perm("applications.view_application") or request.user.has_perm(
-            "applications.change_application"
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PayloadInline(ReadOnlyInline, admin.StackedInline):
-    pass
+    """The applicant's payload is what he sent; staff decide through the actions."""
+
+    kind_code = None
 
 
 class LimitChangeInline(PayloadInline):
@@ -100,31 +70,26 @@ class EmployeeListInline(PayloadInline):
         return format_html("<table>{}{}</table>", head, rows)
 
 
-class AttachmentInline(ReadOnlyInline, admin.TabularInline):
-    model = Attachment
-    fields = ["download", "uploaded_by", "uploaded_at"]
-
-    @admin.display(description=_("file"))
-    def download(self, obj):
-        url = reverse("admin:applications_application_attachment", args=[obj.application_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.original_name)
-
-
 PAYLOAD_INLINES = [LimitChangeInline, RequisitesChangeInline, ClaimInline, EmployeeListInline]
 
 
-class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label=_("Reply shown to the applicant"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=5000,
-        help_text=_("Added to the request's history in the cabinet and sent to the applicant by e-mail."),
+@admin.register(RequestApplication)
+class RequestApplicationAdmin(ApplicationAdmin):
+    """The generic queue's list and filters, for the cabinet's kinds only, with their decisions.
+
+    Its plain steps (review, question, rejection) are the whole decision for a request: it is the
+    kinds' registered admin, so ApplicationAdmin.change_status lets them through here.
+    """
+
+    inlines = [*PAYLOAD_INLINES, AttachmentInline, TimelineInline]
+    actions = [*ApplicationAdmin.actions, "confirm_and_apply", "mark_list_received", "confirm_list", "reply"]
+    reply_explanation = _(
+        "The reply is added to the history of each selected request, where the applicant's organization "
+        "sees it, and e-mailed to the applicant. The status does not change."
     )
 
-
-class RequestsApplicationAdmin(ApplicationAdmin):
-    inlines = [*PAYLOAD_INLINES, AttachmentInline, *ApplicationAdmin.inlines]
-    actions = [*ApplicationAdmin.actions, "confirm_and_apply", "mark_list_received", "confirm_list", "reply"]
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind__code__in=REQUEST_KINDS)
 
     def get_inline_instances(self, request, obj=None):
         # Only the payload of this application's kind; the other kinds' inlines would be empty boxes.
@@ -135,31 +100,14 @@ class RequestsApplicationAdmin(ApplicationAdmin):
             if getattr(inline, "kind_code", None) in (None, code)
         ]
 
-    def get_urls(self):
-        download = self.admin_site.admin_view(self.attachment_view)
-        return [
-            path("<int:pk>/attachments/<int:attachment_pk>/", download, name="applications_application_attachment"),
-            *super().get_urls(),
-        ]
-
-    def attachment_view(self, request, pk, attachment_pk):
-        # Through the scoped queryset: staff of another tenant or branch get a 404.
-        application = self.get_queryset(request).filter(pk=pk).first()
-        if application is None or not self.has_view_or_change_permission(request, application):
-            raise Http404
-        item = Attachment.objects.filter(application=application, pk=attachment_pk).first()
-        if item is None:
-            raise Http404
-        return private_file_response(item.file, filename=f"{application.number}-{item.pk}{extension_of(item.file)}")
+    def reply_to_applicant(self, *, application, actor, note):
+        return services_requests.reply_to_applicant(application=application, actor=actor, note=note)
 
     # -- actions -----------------------------------------------------------------------------
 
     def _decide(self, request, queryset, decide, done_message):
-        self._run(
-            request,
-            queryset.select_related("kind", "tenant"),
-            lambda application: decide(application=application, actor=request.user),
-            done_message,
+        self.run_for_each(
+            request, queryset, lambda application: decide(application=application, actor=request.user), done_message
         )
 
     @admin.action(
@@ -192,38 +140,3 @@ class RequestsApplicationAdmin(ApplicationAdmin):
             services_requests.confirm_list,
             lambda n: ngettext("%(n)d list confirmed.", "%(n)d lists confirmed.", n) % {"n": n},
         )
-
-    @admin.action(description=_("Reply to the applicant…"), permissions=["change"])
-    def reply(self, request, queryset):
-        """An intermediate page for the reply, then a public comment on each selected request."""
-        queryset = queryset.select_related("kind", "tenant", "applicant")
-        if "apply" in request.POST:
-            form = ReplyForm(request.POST)
-            if form.is_valid():
-                note = form.cleaned_data["reply"]
-                self._run(
-                    request,
-                    queryset,
-                    lambda application: services_requests.reply_to_applicant(
-                        application=application, actor=request.user, note=note
-                    ),
-                    lambda n: ngettext("Reply added to %(n)d request.", "Reply added to %(n)d requests.", n) % {"n": n},
-                )
-                return None
-        else:
-            form = ReplyForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reply to the applicant"),
-            "form": form,
-            "applications": queryset,
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "cabinet/requests/admin/reply.html", context)
-
-
-admin.site.unregister(Application)
-admin.site.register(Application, RequestsApplicationAdmin)

@@ -27,7 +27,7 @@ def keep_todays_rule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cabinet', '0001_initial'),
+        ('cabinet', '0002_request_application_proxy'),
         ('portal', '0005_field_labels'),
     ]
 

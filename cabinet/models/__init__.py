@@ -1,6 +1,6 @@
 from .links import ContractLink
 from .readings import HotWaterVolume, PeriodReading
-from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
+from .requests import Claim, Employee, EmployeeList, LimitChangeRequest, RequestApplication, RequisitesChange
 from .settings import CabinetSettings
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "HotWaterVolume",
     "LimitChangeRequest",
     "PeriodReading",
+    "RequestApplication",
     "RequisitesChange",
 ]

@@ -118,3 +118,13 @@ class Employee(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class RequestApplication(Application):
+    """The W4 requests as staff review them: the applications of the cabinet's kinds, with their
+    payload and attachments, decided by the requests admin (its own permissions)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("legal-entity request")
+        verbose_name_plural = _("legal-entity requests")

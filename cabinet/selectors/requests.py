@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganizationMembership
-from applications.models import Application, ApplicationEvent, ApplicationKind, Attachment, Status
+from applications.models import Application, ApplicationEvent, Attachment, Status
 from applications.selectors import TimelineEntry, public_timeline
-from cabinet.services.requests import REQUEST_KINDS
+from cabinet.kinds import REQUEST_KINDS, Code
 
 DECISIONS = (Status.EXECUTED, Status.REJECTED)
 
@@ -59,7 +59,7 @@ def attachment_for_contract_or_404(contract, pk):
 
 
 def status_label(application):
-    if application.kind.code == ApplicationKind.Code.EMPLOYEE_LIST and application.status in EMPLOYEE_LIST_LABELS:
+    if application.kind.code == Code.EMPLOYEE_LIST and application.status in EMPLOYEE_LIST_LABELS:
         return EMPLOYEE_LIST_LABELS[application.status]
     return application.get_status_display()
 

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_owner
 from applications import services
-from applications.models import ApplicationKind, Attachment, Status
+from applications.models import Attachment, Status
+from cabinet.kinds import Code
 from cabinet.models import Claim, Employee, EmployeeList, LimitChangeRequest, RequisitesChange
 from meters.models import Contract
 from portal.notifications import notify_user
 
-Code = ApplicationKind.Code
-REQUEST_KINDS = (Code.LIMIT_CHANGE, Code.REQUISITES_CHANGE, Code.CLAIM, Code.EMPLOYEE_LIST)
 MAX_CLAIM_FILES = 5
 MAX_CLAIM_BYTES = 20 * 1024 * 1024
 
@@ -216,20 +215,10 @@ def confirm_claim(*, application, actor):
     return _execute(application, actor)
 
 
-CONFIRMERS = {
-    Code.LIMIT_CHANGE: confirm_limit_change,
-    Code.REQUISITES_CHANGE: confirm_requisites_change,
-    Code.CLAIM: confirm_claim,
-}
-
-
 def confirm_and_apply(*, application, actor):
     """The staff's "Confirm and apply": a limit change or new requisites take effect with the
-    execution; a claim is closed as answered."""
-    confirmer = CONFIRMERS.get(application.kind.code)
-    if confirmer is None:
-        raise ValidationError(_("This kind of application is not confirmed this way."), code="not_confirmable")
-    return confirmer(application=application, actor=actor)
+    execution; a claim is closed as answered (each kind's confirmer, as cabinet/apps.py registers it)."""
+    return services.confirm(application=application, actor=actor)
 
 
 def reply_to_applicant(*, application, actor, note):
@@ -262,5 +251,5 @@ def _require_kind(application, code):
         raise ValidationError(
             _("%(number)s is not of the kind “%(kind)s”."),
             code="wrong_kind",
-            params={"number": application.number, "kind": ApplicationKind.Code(code).label},
+            params={"number": application.number, "kind": Code(code).label},
         )

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from applications.models import ApplicationKind
 from cabinet.access import contract_page, render_contract_page
 from cabinet.forms.requests import (
     EMPLOYEE_FIELDS,
@@ -20,11 +19,11 @@ from cabinet.forms.requests import (
     RequisitesChangeForm,
     employee_formset,
 )
+from cabinet.kinds import Code
 from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
 from portal.files import extension_of, private_file_response
 
-Code = ApplicationKind.Code
 EMPLOYEE_PREFIX = "employees"
 PAYLOADS = {
     Code.LIMIT_CHANGE: "limit_change",

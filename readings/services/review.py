@@ -13,6 +13,7 @@ from applications.services import transition
 from billing.invoicing import form_invoice_for_application
 from meters.models import Reading
 from portal.workdays import calendar_for
+from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
 
 # The branch's inspector visits within this many working days. Azersu publishes no term for
@@ -32,7 +33,7 @@ def _lock(application, allowed):
         .select_related("tenant", "kind", "account", "applicant", "branch")
         .get(pk=application.pk)
     )
-    if locked.kind.code != "meter_readings":
+    if locked.kind.code != METER_READINGS:
         raise ReviewRefused(_("This is not a readings application."), code="wrong_kind")
     if locked.status not in allowed:
         raise ReviewRefused(

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ApplicationKind
 from applications.services import open_application
 from meters.models import Meter
 from meters.selectors import meter_summaries, normalize_serial
 from portal.models import Notification
 from portal.notifications import queue_notification
+from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
 
 
@@ -117,7 +117,7 @@ def submit_readings(
     with transaction.atomic():
         application, created = open_application(
             tenant=tenant,
-            kind_code=ApplicationKind.Code.METER_READINGS,
+            kind_code=METER_READINGS,
             applicant=applicant,
             idempotency_key=idempotency_key,
             language=language,

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from applications import services
+from applications import kinds, services
 from portal.models import Tenant
 from tests.w1_factories import SubscriberAccountFactory
 
@@ -38,6 +38,18 @@ def on_day(monkeypatch):
         monkeypatch.setattr(Tenant, "today", lambda tenant: day)
 
     return set_today
+
+
+PLAIN_KIND = "plain_request"
+
+
+@pytest.fixture
+def plain_kind():
+    """A kind of the engine's tests only: registered without a review of its own, so the generic
+    admin decides it with plain status changes (every real kind today has its own admin)."""
+    kind = kinds.register(kinds.Kind(code=PLAIN_KIND, label="Plain request", default_term=7))
+    yield kind
+    kinds.unregister(PLAIN_KIND)
 
 
 @pytest.fixture

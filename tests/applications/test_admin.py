@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from applications.models import ApplicationEvent, ApplicationKind, Status
+from applications.models import ApplicationEvent, Status
 from portal.models import Notification
 from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
 from tests.w1_factories import ApplicationFactory, ApplicationKindFactory, SubscriberAccountFactory
@@ -28,6 +28,16 @@ def make_staff(tenant, branches=(), email="reviewer@azersu.example"):
     membership = StaffMembershipFactory(tenant=tenant, user=user)
     membership.branches.set(branches)
     return user
+
+
+@pytest.fixture
+def submit(submit, plain_kind):
+    """Applications of a kind without a review of its own: the generic admin decides those itself."""
+
+    def submit_plain(**overrides):
+        return submit(**{"kind_code": plain_kind.code, **overrides})
+
+    return submit_plain
 
 
 @pytest.fixture
@@ -188,8 +198,8 @@ def test_posting_a_status_to_the_change_form_does_not_change_it(reviewer, submit
 
 
 def test_staff_set_the_term_of_their_tenants_kinds_only(reviewer, tenant, other_tenant):
-    ours = ApplicationKindFactory(tenant=tenant, code=ApplicationKind.Code.CLAIM, name="Claims")
-    ApplicationKindFactory(tenant=other_tenant, code=ApplicationKind.Code.CLAIM, name="Претензии")
+    ours = ApplicationKindFactory(tenant=tenant, code="claim", name="Claims")
+    ApplicationKindFactory(tenant=other_tenant, code="claim", name="Претензии")
 
     text = reviewer.get("/admin/applications/applicationkind/").content.decode()
 
@@ -209,3 +219,30 @@ def test_staff_find_an_application_by_the_applicants_email_or_the_subscriber_cod
 
     assert mine.number in by_email and theirs.number not in by_email
     assert mine.number in by_code and theirs.number not in by_code
+
+
+def test_a_kind_with_its_own_review_is_not_decided_here_and_staff_are_told_where(reviewer, submit):
+    request, _ = submit(kind_code="claim")
+    plain, _ = submit()
+
+    page = act(reviewer, "reject", [request, plain], reason="Not ours.", apply="Reject")
+
+    request.refresh_from_db()
+    plain.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+    assert plain.status == Status.REJECTED
+    text = page.content.decode()
+    assert (
+        f"{request.number}: Applications of this kind are decided under “Legal-entity requests”; "
+        "nothing was changed here."
+    ) in text
+    assert "1 application is now “Rejected”." in text
+
+
+def test_assigning_works_for_every_kind(reviewer, staff, submit):
+    request, _ = submit(kind_code="claim")
+
+    act(reviewer, "assign_to_me", [request])
+
+    request.refresh_from_db()
+    assert request.assigned_to == staff

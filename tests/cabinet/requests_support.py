@@ -18,7 +18,7 @@ from tests.w1_factories import ContractFactory, OrganizationFactory
 # Short names the tests use → the cabinet's URL names.
 REQUEST_URL_NAMES = {"list": "requests", "attachment": "request_attachment", "detail": "request_detail"}
 
-CHANGELIST = "/admin/applications/application/"
+CHANGELIST = "/admin/cabinet/requestapplication/"
 User = get_user_model()
 
 
@@ -60,7 +60,8 @@ def make_reviewer(client, tenant):
         user = UserFactory(email="reviewer@uzbekenergo.example", full_name="Staff Reviewer", is_staff=True)
         user.user_permissions.set(
             Permission.objects.filter(
-                content_type__app_label="applications", codename__in=["view_application", "change_application"]
+                content_type__app_label="cabinet",
+                codename__in=["view_requestapplication", "change_requestapplication"],
             )
         )
         StaffMembershipFactory(tenant=tenant, user=user)

@@ -100,9 +100,9 @@ def test_the_admin_shows_the_claim_and_lets_staff_download_its_files(client, cab
     attachment = application.attachments.get()
 
     make_reviewer(client, cab.tenant)
-    page = client.get(f"/admin/applications/application/{application.pk}/change/").content.decode()
+    page = client.get(f"/admin/cabinet/requestapplication/{application.pk}/change/").content.decode()
     assert "The October invoice counts the meter twice." in page
-    download = client.get(f"/admin/applications/application/{application.pk}/attachments/{attachment.pk}/")
+    download = client.get(f"/admin/cabinet/requestapplication/{application.pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
 
@@ -145,7 +145,7 @@ def test_staff_of_another_tenant_cannot_download_the_claims_files_in_the_admin(c
         tenant=TenantFactory(slug="elsewhere"), user__email="staff@elsewhere.example"
     ).user
     login_verified_staff(client, stranger)
-    url = f"/admin/applications/application/{application.pk}/attachments/{attachment.pk}/"
+    url = f"/admin/cabinet/requestapplication/{application.pk}/attachments/{attachment.pk}/"
     assert client.get(url).status_code == 404
 
 

@@ -99,7 +99,8 @@ def test_staff_mark_the_list_received_then_confirm_it(client, cab):
     application = Application.objects.get()
 
     make_reviewer(client, cab.tenant)
-    assert "Anvar Toshmatov" in client.get(f"/admin/applications/application/{application.pk}/change/").content.decode()
+    change_page = client.get(f"/admin/cabinet/requestapplication/{application.pk}/change/")
+    assert "Anvar Toshmatov" in change_page.content.decode()
     admin_action(client, "mark_list_received", [application])
     client.force_login(cab.accountant)
     assert "Received" in client.get(cab.url("employee_lists")).content.decode()

@@ -127,3 +127,20 @@ def test_a_demo_staff_member_logs_in_to_the_admin_with_the_printed_secret_and_se
     assert branches.status_code == 200
     assert "Nəsimi rayon su təchizatı idarəsi" in branches.text
     assert "Toshkent shahar elektr tarmoqlari" not in branches.text
+
+
+def test_reviewers_may_decide_on_each_kinds_own_admin_page():
+    # Proxy permissions live on the proxy's content type: the role groups must include them, or
+    # reviewers would see the generic queue but not the pages where W1 and W4 are decided.
+    seed_demo()
+
+    staff = get_user_model().objects.get(email="staff@azersu.abonent.local")
+    for permission in [
+        "applications.view_application",
+        "readings.view_readingsapplication",
+        "readings.change_readingsapplication",
+        "cabinet.view_requestapplication",
+        "cabinet.change_requestapplication",
+    ]:
+        assert staff.has_perm(permission), permission
+    assert not staff.has_perm("cabinet.delete_requestapplication")
