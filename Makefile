@@ -33,6 +33,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports  # the layers of DESIGN.md "Layout" (contracts in pyproject.toml)
 	$(PY) manage.py makemigrations --check --dry-run
 
 worker: $(STAMP)
