@@ -1,9 +1,10 @@
 """The one invoice builder: W1 execution, the cabinets' monthly invoices and the demo all form
 invoices here, so numbering, pricing, totals and the PDF hand-off are the same everywhere.
 
-``priced_lines`` prices one meter's consumption; ``issue_invoice`` numbers and saves an invoice
-from priced lines. ``form_invoice_for_application`` and ``form_period_invoice`` say what is
-billed: the readings an application booked, or a month of a contract account's readings.
+``priced_lines`` prices one meter's consumption; ``correction_lines`` reverses what a superseded
+reading billed; ``issue_invoice`` numbers and saves an invoice from priced lines.
+``form_invoice_for_application`` and ``form_period_invoice`` say what is billed: the readings an
+application booked, or a month of a contract account's readings.
 """
 
 import logging
@@ -34,7 +35,13 @@ logger = logging.getLogger(__name__)
 
 
 def previous_reading(reading):
-    """The meter's accepted reading just before ``reading`` (by date, then by entry), or None."""
+    """The meter's accepted reading just before ``reading`` (by date, then by entry), or None.
+
+    Superseded rows are left out (a correction replaced them), and the order is the reading date,
+    not the order of booking: consumption is always measured between consecutive readings of the
+    meter's real history. Acceptance refuses a reading dated before the latest booked one, so a
+    booking never lands between two billed readings.
+    """
     return (
         Reading.objects.filter(meter_id=reading.meter_id, status=Reading.Status.ACCEPTED)
         .filter(Q(reading_date__lt=reading.reading_date) | Q(reading_date=reading.reading_date, pk__lt=reading.pk))
@@ -67,6 +74,41 @@ def consumption_since_previous(reading):
 
 
 # -- invoices ------------------------------------------------------------------------------------
+
+
+def correction_lines(*, account, reading):
+    """Unsaved InvoiceLines reversing what the reading ``reading`` supersedes billed, or [].
+
+    The superseded reading's consumption is priced again as it was when it was billed (from its
+    own previous reading, with the tariff in force on its date) and every line negated, so a
+    tiered tariff is reversed block by block. Nothing is reversed when no invoice of the account
+    that is not cancelled covers that reading's date with a line for the meter: it was never billed.
+    """
+    old = reading.supersedes
+    if old is None:
+        return []
+    billed = (
+        Invoice.objects.filter(account=account, lines__meter=old.meter)
+        .filter(period_start__lte=old.reading_date, period_end__gte=old.reading_date)
+        .exclude(status=Invoice.Status.CANCELLED)
+        .exists()
+    )
+    if not billed:
+        return []
+    consumption, period_start = consumption_since_previous(old)
+    lines = priced_lines(account=account, reading=old, consumption=consumption, period_start=period_start)
+    for line in lines:
+        line.description = (
+            _("Correction: reading %(old)s replaced by %(new)s — %(line)s")
+            % {"old": old.value, "new": reading.value, "line": line.description}
+        )[:300]
+        line.quantity, line.net_amount, line.vat_amount, line.amount = (
+            -line.quantity,
+            -line.net_amount,
+            -line.vat_amount,
+            -line.amount,
+        )
+    return lines
 
 
 def priced_lines(*, account, reading, consumption, period_start):
@@ -157,6 +199,9 @@ def issue_invoice(
 def form_invoice_for_application(*, application, booked_readings):
     """Form the invoice for the readings an executed application just booked (one per meter).
 
+    A booked reading that supersedes another (an on-site check correcting it) adds the reversal
+    of what the superseded one billed: the invoice is then corrective and its total may be negative.
+
     Called inside the acceptance transaction. Returns the invoice, the existing one if this
     application was invoiced before, or None when nothing could be priced (no tariff entered).
     """
@@ -167,6 +212,12 @@ def form_invoice_for_application(*, application, booked_readings):
     lines, starts, ends = [], [], []
     with translation.override(application.language):
         for reading in sorted(booked_readings, key=lambda r: (r.reading_date, r.pk)):
+            if reading.supersedes_id is not None:
+                # A correction (an on-site check below the booked reading): credit the wrong one.
+                reversal = correction_lines(account=account, reading=reading)
+                lines += reversal
+                if reversal:
+                    starts.append(consumption_since_previous(reading.supersedes)[1])
             consumption, period_start = consumption_since_previous(reading)
             lines += priced_lines(account=account, reading=reading, consumption=consumption, period_start=period_start)
             starts.append(period_start)

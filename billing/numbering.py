@@ -32,7 +32,11 @@ def next_invoice_sequence(tenant, year):
 
 
 def invoice_number(tenant, year, sequence):
-    """E.g. ``AZS-INV-2026-000123``: the tenant's prefix tells utilities apart in a citizen's mailbox."""
+    """E.g. ``AZS-INV-2026-000123``: the tenant's prefix tells utilities apart in a citizen's mailbox.
+
+    The prefix is unique across tenants (``Tenant.application_prefix``), so the number is too: it
+    names the stored PDF and the e-mail attachment (portal.pdf.store_invoice_pdf).
+    """
     return f"{tenant.application_prefix}-INV-{year}-{sequence:06d}"
 
 

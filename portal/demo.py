@@ -36,6 +36,7 @@ class Login:
 TENANTS = [
     {
         "slug": "azersu",
+        "application_prefix": "AZS",
         "name": "Azersu",
         "country_code": "AZ",
         "default_language": "az",
@@ -50,6 +51,7 @@ TENANTS = [
     },
     {
         "slug": "azerishiq",
+        "application_prefix": "AZI",
         "name": "Azerishiq",
         "country_code": "AZ",
         "default_language": "az",
@@ -64,6 +66,7 @@ TENANTS = [
     },
     {
         "slug": "azerigaz",
+        "application_prefix": "AZG",
         "name": "Azerigaz",
         "country_code": "AZ",
         "default_language": "az",
@@ -78,6 +81,7 @@ TENANTS = [
     },
     {
         "slug": "uzbekenergo",
+        "application_prefix": "UZE",
         "name": "Uzbekenergo",
         "country_code": "UZ",
         "default_language": "uz",
@@ -92,6 +96,7 @@ TENANTS = [
     },
     {
         "slug": "izhvodokanal",
+        "application_prefix": "IZV",
         "name": "Izhvodokanal",
         "country_code": "RU",
         "default_language": "ru",

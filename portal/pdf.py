@@ -99,8 +99,13 @@ def render_invoice_pdf_bytes(invoice):
 
 
 def store_invoice_pdf(invoice):
-    """Render and save the PDF under a server-chosen name in private storage."""
+    """Render and save the PDF under a server-chosen name in private storage.
+
+    The name is the invoice number (the file name the citizen gets attached to his e-mail) in a
+    folder of the tenant, so two tenants' files never collide even for numbers issued before
+    each tenant had a prefix of its own (storage would otherwise add a random suffix).
+    """
     content = render_invoice_pdf_bytes(invoice)
-    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(content), save=False)
+    invoice.pdf.save(f"{invoice.tenant.slug}/{invoice.number}.pdf", ContentFile(content), save=False)
     invoice.save(update_fields=["pdf"])
     return invoice.pdf.name

@@ -26,6 +26,8 @@ class SubmittedReading(TenantOwned):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
         INSPECTED = "inspected", _("Replaced by the on-site check")
+        # A newer submission for the same meter replaced this line before staff decided on it.
+        SUPERSEDED = "superseded", _("Replaced by a newer reading")
 
     application = models.ForeignKey(
         "applications.Application",
@@ -52,6 +54,14 @@ class SubmittedReading(TenantOwned):
         on_delete=models.PROTECT,
         related_name="submission",
         verbose_name=_("booked reading"),
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_lines",
+        verbose_name=_("replaced by"),
     )
 
     class Meta:

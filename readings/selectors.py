@@ -23,7 +23,7 @@ class ReviewRow:
 def review_rows(application):
     """Lines of ``application`` with their readable flags; one query for the lines, one for the history."""
     flag = SubmittedReading.Flag
-    lines = list(application.reading_lines.select_related("meter", "booked_reading"))
+    lines = list(application.reading_lines.select_related("meter", "booked_reading", "superseded_by__application"))
     meters = Meter.objects.filter(tenant_id=application.tenant_id, pk__in=[line.meter_id for line in lines])
     summaries = {s.meter.pk: s for s in meter_summaries(meters, application.tenant.today())}
     rows = []

@@ -19,7 +19,7 @@ from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
 from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
-from readings.services import submit_readings
+from readings.services import replaced_lines, submit_readings
 
 FORMSET_PREFIX = "lines"
 
@@ -150,7 +150,9 @@ def submission_done(request, number):
         applicant=request.user,
         kind__code=METER_READINGS,
     )
-    return render(request, "readings/submission_done.html", {"application": application})
+    return render(
+        request, "readings/submission_done.html", {"application": application, "replaced": replaced_lines(application)}
+    )
 
 
 def visible_lines(request):

@@ -15,6 +15,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"utility{n}")
     name = factory.Sequence(lambda n: f"Utility {n}")
+    application_prefix = factory.Sequence(lambda n: f"U{n:05d}")  # unique across tenants
     country_code = "AZ"
     default_language = "en"
     timezone = "Asia/Baku"

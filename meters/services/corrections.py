@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from meters.models import Reading
 
 
-def correct_reading(*, reading, actor, value, reading_date):
-    """Replace ``reading`` by a corrected one; returns the new row."""
+def correct_reading(*, reading, actor, value, reading_date, source=Reading.Source.STAFF, photo=None):
+    """Replace ``reading`` by a corrected one; returns the new row.
+
+    ``source`` says who found the right figure (staff by default; an on-site check books the
+    inspector's reading this way); ``photo`` is the new row's file name, the old one's by default.
+    """
     with transaction.atomic():
         old = Reading.objects.select_for_update().get(pk=reading.pk)
         if old.status != Reading.Status.ACCEPTED:
@@ -27,9 +31,9 @@ def correct_reading(*, reading, actor, value, reading_date):
             meter_id=old.meter_id,
             value=value,
             reading_date=reading_date,
-            source=Reading.Source.STAFF,
+            source=source,
             status=Reading.Status.ACCEPTED,
             supersedes=old,
-            photo=old.photo.name,
+            photo=old.photo.name if photo is None else photo,
             entered_by=actor,
         )

@@ -13,6 +13,10 @@ slug_validator = RegexValidator(
     r"^[a-z][a-z0-9-]{1,40}$", _("Use lower-case letters, digits and hyphens, starting with a letter.")
 )
 
+prefix_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,5}$", _("Use 2 to 6 capital letters or digits, starting with a letter.")
+)
+
 
 class Workflow(models.TextChoices):
     """The e-services a tenant can offer; each tenant switches on its own."""
@@ -46,11 +50,16 @@ class Tenant(models.Model):
     default_language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Baku")
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. AZN."))
+    # Unique across tenants: invoice numbers carry it and name the stored PDFs and e-mail attachments.
     application_prefix = models.CharField(
         _("application number prefix"),
         max_length=6,
-        default="APP",
-        help_text=_("Application numbers read PREFIX-YEAR-NUMBER, e.g. AZS-2026-000123."),
+        unique=True,
+        validators=[prefix_validator],
+        help_text=_(
+            "The tenant's own prefix of application and invoice numbers, e.g. AZS-2026-000123 and "
+            "AZS-INV-2026-000024; no other tenant may use it."
+        ),
     )
     contract_link_needs_confirmation = models.BooleanField(
         _("contract linking needs staff confirmation"), default=False,

@@ -9,6 +9,7 @@ from readings.services.review import (
     send_to_on_site_check,
 )
 from readings.services.submission import ReadingLine, assess_line, submit_readings
+from readings.services.supersession import replaced_lines
 
 __all__ = [
     "ON_SITE_CHECK_WORKING_DAYS",
@@ -18,6 +19,7 @@ __all__ = [
     "assess_line",
     "record_on_site_check",
     "reject_readings",
+    "replaced_lines",
     "send_to_on_site_check",
     "submit_readings",
 ]

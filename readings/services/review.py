@@ -2,16 +2,20 @@
 
 Every decision locks the application row first, so a double click or two staff members acting at
 once give one decision: the second finds the application closed (or moved on) and is refused.
+Booking then locks the meter rows and compares each reading with the meter's latest booked one,
+so a history never goes down or out of date order (issue #8, item 9).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Status
 from applications.services import transition
 from billing.invoicing import form_invoice_for_application
-from meters.models import Reading
+from meters.models import Meter, Reading
+from meters.services import correct_reading
 from portal.workdays import calendar_for
 from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
@@ -44,6 +48,70 @@ def _lock(application, allowed):
     return locked
 
 
+def _lock_meters(lines):
+    """Lock the meters of ``lines`` (in primary-key order, as submission does) before reading their history."""
+    list(Meter.objects.select_for_update().filter(pk__in={line.meter_id for line in lines}).order_by("pk"))
+
+
+def latest_booked(meter_id):
+    """The meter's latest accepted reading by date (then by entry), or None."""
+    accepted = Reading.objects.filter(meter_id=meter_id, status=Reading.Status.ACCEPTED)
+    return accepted.order_by("-reading_date", "-pk").first()
+
+
+def _figures(line, latest, value=None, reading_date=None):
+    return {
+        "serial": line.meter.serial_number,
+        "value": line.value if value is None else value,
+        "date": date_format(line.reading_date if reading_date is None else reading_date, "SHORT_DATE_FORMAT"),
+        "booked_value": latest.value,
+        "booked_date": date_format(latest.reading_date, "SHORT_DATE_FORMAT"),
+    }
+
+
+def out_of_order_reason(line, latest):
+    """Why ``line`` cannot be booked after ``latest`` (the meter's latest booked reading), or None.
+
+    The line was checked when it was submitted; readings booked since (another application, an
+    on-site check, a staff entry) may have overtaken it. Booking it anyway would make the history
+    go down or out of date order and bill consumption twice.
+    """
+    if latest is None:
+        return None
+    if line.reading_date < latest.reading_date:
+        return _(
+            "Meter №%(serial)s: the reading %(value)s of %(date)s is dated before the reading %(booked_value)s "
+            "booked on %(booked_date)s. Reject the application or send it to an on-site check."
+        ) % _figures(line, latest)
+    if line.value < latest.value:
+        return _(
+            "Meter №%(serial)s: the reading %(value)s of %(date)s is below the reading %(booked_value)s "
+            "booked on %(booked_date)s. Reject the application or send it to an on-site check."
+        ) % _figures(line, latest)
+    return None
+
+
+def _inspection_refusal(line, latest, value, performed_on):
+    """Why the inspector's ``value`` cannot be booked for ``line``, or None (see record_on_site_check)."""
+    if latest is None:
+        return None
+    figures = _figures(line, latest, value=value, reading_date=performed_on)
+    if performed_on < latest.reading_date:
+        return _(
+            "Meter №%(serial)s: the inspection date %(date)s is before the reading %(booked_value)s booked on "
+            "%(booked_date)s."
+        ) % figures
+    if value < latest.value:
+        above = Reading.objects.filter(meter_id=line.meter_id, status=Reading.Status.ACCEPTED, value__gt=value)
+        if above.count() > 1:
+            # One correction supersedes one row; a longer wrong history is for staff to sort out.
+            return _(
+                "Meter №%(serial)s: more than one booked reading is above the inspector's %(value)s; correct "
+                "them in the readings admin first."
+            ) % figures
+    return None
+
+
 def _book(*, line, value, reading_date, source, actor, photo=""):
     return Reading.objects.create(
         tenant_id=line.tenant_id,
@@ -69,11 +137,24 @@ def _execute_and_invoice(*, application, actor, booked):
 
 
 def accept_readings(*, application, actor):
-    """Book every submitted reading as accepted, execute the application and form the invoice."""
+    """Book every submitted reading as accepted, execute the application and form the invoice.
+
+    Refused as a whole (``ReviewRefused``, one reason per line for staff) when a line is below, or
+    dated before, the meter's latest booked reading: nothing is booked then.
+    """
     with transaction.atomic():
         locked = _lock(application, REVIEWABLE)
+        lines = list(
+            locked.reading_lines.select_for_update()
+            .select_related("meter")
+            .filter(outcome=SubmittedReading.Outcome.PENDING)
+        )
+        _lock_meters(lines)
+        refusals = [reason for line in lines if (reason := out_of_order_reason(line, latest_booked(line.meter_id)))]
+        if refusals:
+            raise ReviewRefused(refusals, code="out_of_order")
         booked = []
-        for line in locked.reading_lines.select_for_update().filter(outcome=SubmittedReading.Outcome.PENDING):
+        for line in lines:
             line.booked_reading = _book(
                 line=line,
                 value=line.value,
@@ -131,6 +212,14 @@ def record_on_site_check(*, check, actor, readings, performed_on, note=""):
     """Book the inspector's readings instead of the submitted ones, then execute and invoice.
 
     ``readings`` maps each meter of the application's lines to ``(value, seal_number_found)``.
+
+    The inspector's reading prevails. One below the meter's latest booked reading (booked after
+    the check was ordered, e.g. from a newer application) proves that booked figure wrong: it
+    becomes a correction of it (``meters.services.correct_reading``: a new row superseding the
+    wrong one), and the application's invoice is a corrective one that reverses what the wrong
+    reading billed and bills the consumption up to the inspector's reading, so its total is
+    negative (a credit on the account) instead of a 0.00 invoice. The over-billed invoice itself
+    stays as issued: it may be paid or sent already, and the credit settles it in the balance.
     """
     with transaction.atomic():
         locked = _lock(check.application, {Status.ON_SITE_CHECK})
@@ -139,18 +228,45 @@ def record_on_site_check(*, check, actor, readings, performed_on, note=""):
             raise ReviewRefused(_("This on-site check has already been recorded."), code="check_done")
         if performed_on > locked.tenant.today():
             raise ValidationError(_("The inspection date cannot be in the future."), code="future_inspection")
-        lines = list(locked.reading_lines.select_for_update().filter(outcome=SubmittedReading.Outcome.PENDING))
+        lines = list(
+            locked.reading_lines.select_for_update()
+            .select_related("meter")
+            .filter(outcome=SubmittedReading.Outcome.PENDING)
+        )
         by_meter_id = {getattr(meter, "pk", meter): found for meter, found in readings.items()}
         missing = [line for line in lines if line.meter_id not in by_meter_id]
         if missing:
             raise ValidationError(_("Enter the reading found for every meter of the application."), code="missing")
+        _lock_meters(lines)
+        latest = {line.meter_id: latest_booked(line.meter_id) for line in lines}
+        refusals = [
+            reason
+            for line in lines
+            if (reason := _inspection_refusal(line, latest[line.meter_id], by_meter_id[line.meter_id][0], performed_on))
+        ]
+        if refusals:
+            raise ValidationError(refusals, code="out_of_order")
         booked = []
         for line in lines:
             value, seal = by_meter_id[line.meter_id]
             InspectedReading.objects.create(check_visit=check, meter_id=line.meter_id, value=value, seal_number=seal)
-            line.booked_reading = _book(
-                line=line, value=value, reading_date=performed_on, source=Reading.Source.INSPECTION, actor=actor
-            )
+            previous = latest[line.meter_id]
+            if previous is not None and value < previous.value:
+                # The meter shows less than what was booked since the citizen submitted: the booked
+                # figure was wrong. The inspector's reading supersedes it, and the invoice formed
+                # below credits what it over-billed (billing.invoicing.correction_lines).
+                line.booked_reading = correct_reading(
+                    reading=previous,
+                    actor=actor,
+                    value=value,
+                    reading_date=performed_on,
+                    source=Reading.Source.INSPECTION,
+                    photo="",
+                )
+            else:
+                line.booked_reading = _book(
+                    line=line, value=value, reading_date=performed_on, source=Reading.Source.INSPECTION, actor=actor
+                )
             line.outcome = SubmittedReading.Outcome.INSPECTED
             line.save(update_fields=["booked_reading", "outcome"])
             booked.append(line.booked_reading)

@@ -17,6 +17,7 @@ from portal.models import Notification
 from portal.notifications import queue_notification
 from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
+from readings.services.supersession import lock_competing_applications, supersede_pending_lines
 
 
 @dataclass
@@ -107,6 +108,9 @@ def submit_readings(
     The lines are checked again here against the history as it is inside the transaction (the
     form checked a snapshot), and the registration e-mail is written to the outbox in the same
     transaction, so the citizen is never told about an application that does not exist.
+
+    Each line supersedes its meter's line still pending in another open application (see
+    readings.services.supersession); the e-mail and the done page say which were replaced.
     """
     if not lines:
         raise ValidationError(_("Enter the reading of at least one meter."), code="no_lines")
@@ -130,8 +134,13 @@ def submit_readings(
         if not created:
             return application
 
+        lock_competing_applications(tenant=tenant, meter_ids=meter_ids, exclude=application)
+        # The meter rows serialise this submission with the acceptances and other submissions of
+        # the same meters (acceptance locks them too before comparing with the booked history).
+        list(Meter.objects.for_tenant(tenant).select_for_update().filter(pk__in=meter_ids).order_by("pk"))
         today = tenant.today()
         meters = Meter.objects.for_tenant(tenant).filter(account=account, pk__in=meter_ids)
+        created_lines = []
         summaries = {summary.meter.pk: summary for summary in meter_summaries(meters, today)}
         for line in lines:
             summary = summaries.get(line.meter.pk)
@@ -148,7 +157,7 @@ def submit_readings(
             )
             if assessment.errors:
                 raise ValidationError([str(m) for messages in assessment.errors.values() for m in messages])
-            SubmittedReading.objects.create(
+            submitted = SubmittedReading.objects.create(
                 tenant=tenant,
                 application=application,
                 meter=summary.meter,
@@ -161,6 +170,8 @@ def submit_readings(
                 previous_date=summary.last_date if summary.has_accepted_reading else None,
                 flags=[str(flag) for flag in assessment.flags],
             )
+            created_lines.append(submitted)
+        replaced = supersede_pending_lines(application=application, new_lines=created_lines, applicant=applicant)
 
         recipient = contact_email or applicant.email
         if recipient:
@@ -173,6 +184,7 @@ def submit_readings(
                     "application": application,
                     "account": account,
                     "applicant": applicant,
+                    "replaced": replaced,
                     "url": tenant.absolute_url("applications:detail", number=application.number),
                 },
                 language=language,
