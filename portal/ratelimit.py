@@ -52,7 +52,10 @@ POLICIES = {
     # Over the limit the message is silently not sent: the page stays the same.
     "password_reset_mail": Policy(limit=3, window=60 * 60, keys=(("recipient",), ("ip",)), limits={("ip",): 10}),
     "registration_mail": Policy(limit=3, window=60 * 60, keys=(("recipient",), ("ip",)), limits={("ip",): 10}),
-    "invitation_mail": Policy(limit=3, window=60 * 60, keys=(("recipient",), ("user",)), limits={("user",): 20}),
+    # Invitations: an owner over his own limit is told so; an address over its limit silently
+    # gets no more (telling would reveal that others invited it).
+    "invitation_sender": Policy(limit=20, window=60 * 60, keys=(("user",),)),
+    "invitation_mail": Policy(limit=3, window=60 * 60, keys=(("recipient",),)),
 }
 
 
