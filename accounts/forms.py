@@ -2,16 +2,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, OrganizationMembership, User
 from accounts.phones import normalize_phone
 from accounts.services.organizations import tax_number_taken_error
-from portal.models import Notification
-from portal.notifications import queue_notification
+from accounts.services.password_reset import request_password_reset
+from accounts.validators import validate_no_links
+from portal.clients import client_ip
 
 PHONE_HELP = _("Optional. Mobile number for SMS about your applications, e.g. +994 50 123 45 67.")
 
@@ -29,7 +29,10 @@ class PhoneFieldMixin:
 
 class RegistrationForm(PhoneFieldMixin, forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=200,
+        validators=[validate_no_links],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("E-mail"),
@@ -142,24 +145,17 @@ class ResendConfirmationForm(forms.Form):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the message sent through the notification outbox."""
+    """Django's reset form; the account is looked up and the message written to the outbox by a
+    task (accounts.services.password_reset), so the page costs the same for any address."""
 
     def save(self, *, request, **kwargs):
-        self.request = request
-        with transaction.atomic():
-            super().save(request=request, **kwargs)
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        user = context["user"]
-        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        queue_notification(
-            tenant=getattr(self.request, "tenant", None),
-            channel=Notification.Channel.EMAIL,
-            recipient=to_email,
-            template="account_password_reset",
-            context={"user": user, "reset_url": self.request.build_absolute_uri(path)},
-            language=user.preferred_language or get_language(),
-            related=user,
+        request_password_reset(
+            email=self.cleaned_data["email"],
+            tenant=getattr(request, "tenant", None),
+            language=get_language(),
+            origin=f"{request.scheme}://{request.get_host()}",
+            prefix=get_script_prefix(),
+            client_ip=client_ip(request),
         )
 
 
@@ -184,6 +180,7 @@ class ProfileForm(PhoneFieldMixin, forms.ModelForm):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.fields["full_name"].validators.append(validate_no_links)
         self.fields["phone"].max_length = 32
         self.fields["preferred_language"].required = True
         self.fields["preferred_language"].choices = settings.LANGUAGES
@@ -194,6 +191,11 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["tax_number", "name", "legal_address", "bank_name", "bank_code", "bank_account"]
         help_texts = {"tax_number": _("VÖEN, STIR or INN: 9 to 12 digits.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name goes into invitations sent to any address.
+        self.fields["name"].validators.append(validate_no_links)
 
     def clean_tax_number(self):
         tax_number = "".join(self.cleaned_data["tax_number"].split())

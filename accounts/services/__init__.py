@@ -11,6 +11,7 @@ from .organizations import (
     invite_member,
     remove_member,
 )
+from .password_reset import request_password_reset, send_password_reset
 from .registration import confirm_email, register_user, resend_confirmation, send_confirmation
 from .two_factor import (
     confirm_totp_device,
@@ -31,8 +32,10 @@ __all__ = [
     "register_user",
     "remove_member",
     "replace_backup_codes",
+    "request_password_reset",
     "resend_confirmation",
     "send_confirmation",
+    "send_password_reset",
     "start_totp_setup",
     "verify_second_factor",
 ]

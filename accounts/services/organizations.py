@@ -1,3 +1,4 @@
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -8,8 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_owner
 from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, User
+from portal import ratelimit
 from portal.models import Notification
 from portal.notifications import queue_notification
+
+logger = logging.getLogger(__name__)
 
 Role = OrganizationMembership.Role
 
@@ -47,6 +51,9 @@ def invite_member(*, organization, invited_by, email, role, tenant, absolute_url
     email = email.strip().lower()
     if organization.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError(_("This person is already a member of the organization."), code="already_member")
+    retry_after = ratelimit.attempt("invitation_sender", user=invited_by.pk)
+    if retry_after:
+        raise ValidationError(ratelimit.retry_message(retry_after), code="throttled")
     with transaction.atomic():
         organization.invitations.filter(email__iexact=email, accepted_at__isnull=True).delete()
         invitation = OrganizationInvitation.objects.create(
@@ -56,6 +63,10 @@ def invite_member(*, organization, invited_by, email, role, tenant, absolute_url
             invited_by=invited_by,
             token=secrets.token_urlsafe(32),
         )
+        if ratelimit.attempt("invitation_mail", recipient=email):
+            # The owner sees the invitation as sent and pending, as for any other address.
+            logger.warning("Invitation %s not mailed: too many invitations to this address", invitation.pk)
+            return invitation
         queue_notification(
             tenant=tenant,
             channel=Notification.Channel.EMAIL,

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,39 +10,58 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
+from portal import ratelimit
 from portal.models import Notification
 from portal.notifications import queue_notification
 
+logger = logging.getLogger(__name__)
+
 # One confirmation e-mail per address per minute, however often "resend" is pressed.
 RESEND_INTERVAL = timedelta(seconds=60)
+# The confirmation and "already registered" mails the registration and resend pages send, per
+# recipient and per sender's address (portal.ratelimit).
+MAIL_THROTTLE = "registration_mail"
 
 
 def language_of(user, fallback=None):
     return user.preferred_language or fallback or settings.LANGUAGE_CODE
 
 
-def register_user(*, email, full_name, password, phone="", preferred_language, tenant, absolute_url):
+def _may_mail(recipient, client_ip):
+    """Count one registration mail to ``recipient``; False (and logged) when over the limit:
+    then it is not sent, and the page the visitor sees is the same."""
+    if ratelimit.attempt(MAIL_THROTTLE, recipient=recipient.lower(), ip=client_ip):
+        logger.warning("Registration mail not sent: too many to this address or from %s", client_ip)
+        return False
+    return True
+
+
+def register_user(*, email, full_name, password, phone="", preferred_language, tenant, absolute_url, client_ip=None):
     """Create an account that can log in only once its e-mail address is confirmed.
 
     Returns the new user, or None when the address is already registered: then the owner of the
     address is told by e-mail instead, so that the form never reveals which addresses exist.
     """
     email = User.objects.normalize_email(email).lower()
+    user = User(email=email, full_name=full_name, phone=phone, preferred_language=preferred_language)
+    # Hashed on both paths: the hash is most of the work, and an address that is already
+    # registered must not answer faster than a new one.
+    user.set_password(password)
+    user.full_clean(validate_unique=False)
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         if existing is None:
-            user = User(email=email, full_name=full_name, phone=phone, preferred_language=preferred_language)
-            user.set_password(password)
-            user.full_clean(validate_unique=False)
             try:
                 with transaction.atomic():
                     user.save()
             except IntegrityError:  # registered a moment ago by a concurrent request
                 existing = User.objects.get(email__iexact=email)
             else:
-                send_confirmation(user=user, tenant=tenant, absolute_url=absolute_url)
+                if _may_mail(email, client_ip):
+                    send_confirmation(user=user, tenant=tenant, absolute_url=absolute_url)
                 return user
-        _tell_existing_owner(user=existing, tenant=tenant, absolute_url=absolute_url, language=preferred_language)
+        if _may_mail(email, client_ip):
+            _tell_existing_owner(user=existing, tenant=tenant, absolute_url=absolute_url, language=preferred_language)
     return None
 
 
@@ -81,11 +101,13 @@ def send_confirmation(*, user, tenant, absolute_url):
     )
 
 
-def resend_confirmation(*, email, tenant, absolute_url):
+def resend_confirmation(*, email, tenant, absolute_url, client_ip=None):
     """Send a fresh confirmation link to an unconfirmed account, if there is one.
 
     Says nothing either way, so the page cannot be used to probe for addresses.
     """
+    if not _may_mail(email.strip(), client_ip):
+        return
     user = User.objects.filter(email__iexact=email.strip(), email_confirmed=False, is_active=True).first()
     if user is None:
         return

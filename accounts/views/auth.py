@@ -31,6 +31,7 @@ from accounts.forms import (
     TokenForm,
 )
 from accounts.views.helpers import after_login_url, region_of, safe_next
+from portal.clients import client_ip
 
 # Between the password and the second factor the user is *not* logged in: only these keys say
 # who is half-way through, for how long, and where to go afterwards.
@@ -57,6 +58,7 @@ def register(request):
             preferred_language=data["preferred_language"],
             tenant=request.tenant,
             absolute_url=request.build_absolute_uri,
+            client_ip=client_ip(request),
         )
         request.session["accounts_registered_email"] = data["email"]
         return redirect("accounts:register_done")
@@ -81,7 +83,10 @@ def resend_confirmation(request):
     form = ResendConfirmationForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         services.resend_confirmation(
-            email=form.cleaned_data["email"], tenant=request.tenant, absolute_url=request.build_absolute_uri
+            email=form.cleaned_data["email"],
+            tenant=request.tenant,
+            absolute_url=request.build_absolute_uri,
+            client_ip=client_ip(request),
         )
         request.session["accounts_registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:register_done")

@@ -9,8 +9,10 @@ Rules decided here:
   contracts, even if it learnt someone else's pair.
 - Every refusal that involves somebody else's data (wrong pair, not our tax number, linked to
   another organization) gives the same neutral message and counts as a failed attempt.
-- Failed attempts are counted per user and per client IP address (the rate-limit policy
-  ``contract_link_failure`` of portal.ratelimit).
+- Failed attempts are counted per user and, with a higher limit, per client IP address (the
+  rate-limit policy ``contract_link_failure`` of portal.ratelimit). Each attempt is counted before
+  the pair is looked at, in one atomic step with the check, and given back when it succeeds: of
+  any number of concurrent tries no more than the limit reach the contracts.
 """
 
 
@@ -36,10 +38,6 @@ def link_retry_after(*, user, client_ip=None):
 
     The window opens with the first failure and closes the policy's window later."""
     return ratelimit.retry_after(THROTTLE, user=user.pk, ip=client_ip)
-
-
-def _record_failure(user, client_ip):
-    ratelimit.hit(THROTTLE, user=user.pk, ip=client_ip)
 
 
 def _throttled_error(seconds):
@@ -73,20 +71,21 @@ def request_contract_link(*, tenant, organization, user, tax_number, contract_nu
     Raises ValidationError: ``throttled`` (the pair is not even looked at), ``no_match``,
     ``already_linked`` or ``already_pending``."""
     require_member(organization, user)
-    retry_after = link_retry_after(user=user, client_ip=client_ip)
+    retry_after = ratelimit.attempt(THROTTLE, user=user.pk, ip=client_ip)
     if retry_after:
         raise _throttled_error(retry_after)
 
     tax_number, contract_number = _normalise(tax_number), contract_number.strip()
     try:
         with transaction.atomic():
-            return _link(tenant, organization, user, tax_number, contract_number)
-    except _NoMatch:
-        _record_failure(user, client_ip)
-        raise no_match_error(tenant) from None
-    except IntegrityError:  # a concurrent request took the one live link of this contract
-        _record_failure(user, client_ip)
-        raise no_match_error(tenant) from None
+            link = _link(tenant, organization, user, tax_number, contract_number)
+    except (_NoMatch, IntegrityError):  # IntegrityError: a concurrent request took the one live link
+        raise no_match_error(tenant) from None  # the attempt stays counted
+    except ValidationError:  # already linked or pending for this organization: no failure
+        ratelimit.refund(THROTTLE, user=user.pk, ip=client_ip)
+        raise
+    ratelimit.refund(THROTTLE, user=user.pk, ip=client_ip)
+    return link
 
 
 class _NoMatch(Exception):

@@ -97,6 +97,31 @@ def test_repeated_failures_lock_that_username_from_that_ip_only(client, user):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_behind_a_proxy_one_clients_failures_do_not_lock_the_user_out_for_another(client, user, settings):
+    """Behind the compose set-up every connection comes from the proxy: the lockout must key on
+    the address the proxy forwards (portal.clients.client_ip), not on the proxy's."""
+    assert settings.AXES_CLIENT_IP_CALLABLE == "portal.clients.client_ip"
+    settings.CLIENT_IP_PROXY_COUNT = 1
+    proxy = "172.18.0.5"
+
+    def through_proxy(forwarded, **kwargs):
+        return client.post(
+            LOGIN,
+            {"email": "citizen@example.com", "password": kwargs.get("password", PASSWORD)},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("203.0.113.66", password="guess")
+
+    assert through_proxy("203.0.113.66").status_code == 429
+    # A forged header does not help the attacker: the proxy's own entry is the one believed.
+    assert through_proxy("192.0.2.10, 203.0.113.66").status_code == 429
+    assert through_proxy("192.0.2.10").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_failures_with_another_spelling_of_the_address_count_for_the_same_account(client, user):
     for index in range(settings.AXES_FAILURE_LIMIT):
         email = "citizen@example.com" if index % 2 else "Citizen@EXAMPLE.com"

@@ -42,9 +42,10 @@ def test_an_unknown_address_gets_the_same_answer_and_no_message(client):
     assert not Notification.objects.exists()
 
 
-def test_a_reset_link_also_confirms_the_address(client):
+def test_a_reset_link_also_confirms_the_address(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="late@example.com", email_confirmed=False)
-    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": user.email})
     link = first_link(Notification.objects.get().body)
     set_password_url = client.get(link)["Location"]
 

@@ -190,18 +190,53 @@ def test_the_throttle_lifts_fifteen_minutes_after_the_first_failure(client, tena
     assert ContractLink.objects.get().status == "active"
 
 
-def test_failures_are_also_counted_per_address(client, tenant, user, organization, contract):
+def test_another_companys_failures_from_the_same_address_do_not_refuse_a_correct_link(
+    client, tenant, user, organization, contract
+):
+    """An office or a NAT puts several companies behind one address: the address allows more
+    failures than one user does."""
     client.force_login(user)
     for attempt in range(5):
         link(client, tenant, "1833001122", f"WRONG-{attempt}", REMOTE_ADDR="203.0.113.7")
-    colleague = UserFactory(email="colleague@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=colleague, role="accountant")
-    client.force_login(colleague)
+    refused = error_summary(link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="203.0.113.7"))
+    assert "Too many attempts" in refused
 
-    same_address = error_summary(link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="203.0.113.7"))
-    assert "Too many attempts" in same_address
+    neighbour = UserFactory(email="owner@neighbour.test")
+    neighbour_company = OrganizationFactory(tax_number="1844000001", name="Neighbour LLC")
+    OrganizationMembership.objects.create(organization=neighbour_company, user=neighbour, role="owner")
+    ContractFactory(tenant=tenant, number="ИВК-2000", tax_number="1844000001")
+    client.force_login(neighbour)
+    link(client, tenant, "1844000001", "ИВК-2000", REMOTE_ADDR="203.0.113.7")
+
+    assert ContractLink.objects.get().organization == neighbour_company
+
+
+def test_an_address_trying_with_many_accounts_is_refused_after_twenty_failures(client, tenant, organization, contract):
+    for index in range(4):
+        accountant = UserFactory(email=f"accountant{index}@izhstal.test")
+        OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
+        client.force_login(accountant)
+        for attempt in range(5):
+            assert NEUTRAL in error_summary(
+                link(client, tenant, "1833001122", f"WRONG-{attempt}", REMOTE_ADDR="203.0.113.7")
+            )
+    fresh = UserFactory(email="fresh@izhstal.test")
+    OrganizationMembership.objects.create(organization=organization, user=fresh, role="accountant")
+    client.force_login(fresh)
+
+    refused = error_summary(link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="203.0.113.7"))
+    assert "Too many attempts" in refused
     link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="198.51.100.20")
-    assert ContractLink.objects.get().requested_by == colleague
+    assert ContractLink.objects.get().requested_by == fresh
+
+
+def test_successful_links_do_not_count_as_failures(client, tenant, user, organization):
+    client.force_login(user)
+    for index in range(6):
+        ContractFactory(tenant=tenant, number=f"ИВК-{index}", tax_number="1833001122")
+        link(client, tenant, "1833001122", f"ИВК-{index}")
+
+    assert ContractLink.objects.filter(status="active").count() == 6
 
 
 def test_a_contract_linked_to_another_organization_cannot_be_taken_over(client, tenant, user, organization, contract):

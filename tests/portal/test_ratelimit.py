@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from axes.helpers import get_client_ip_address
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from portal import ratelimit
@@ -45,10 +46,39 @@ def test_status_checks_are_counted_per_tenant_and_per_address():
 
 def test_a_policy_with_two_counters_refuses_when_either_is_full():
     exhaust("contract_link_failure", user=1, ip="203.0.113.7")
-    assert ratelimit.is_limited("contract_link_failure", user=2, ip="203.0.113.7")  # same address
     assert ratelimit.is_limited("contract_link_failure", user=1, ip="198.51.100.20")  # same user
-    assert not ratelimit.is_limited("contract_link_failure", user=2, ip="198.51.100.20")
-    assert not ratelimit.is_limited("contract_link_failure", user=2, ip=None)  # no address: user only
+    # The address has a limit of its own, higher: other users behind it go on.
+    assert not ratelimit.is_limited("contract_link_failure", user=2, ip="203.0.113.7")
+    for user in range(2, 5):
+        exhaust("contract_link_failure", user=user, ip="203.0.113.7")
+    assert ratelimit.is_limited("contract_link_failure", user=5, ip="203.0.113.7")  # same address
+    assert not ratelimit.is_limited("contract_link_failure", user=5, ip="198.51.100.20")
+    assert not ratelimit.is_limited("contract_link_failure", user=5, ip=None)  # no address: user only
+
+
+def test_an_attempt_is_counted_and_checked_in_one_step():
+    for _ in range(STATUS.limit):
+        assert ratelimit.attempt("status_check", tenant=1, ip="203.0.113.7") == 0
+    assert ratelimit.attempt("status_check", tenant=1, ip="203.0.113.7") == STATUS.window
+    # A refused attempt is not counted, a refunded one is given back.
+    ratelimit.refund("status_check", tenant=1, ip="203.0.113.7")
+    assert ratelimit.attempt("status_check", tenant=1, ip="203.0.113.7") == 0
+    assert ratelimit.attempt("status_check", tenant=1, ip="203.0.113.7") > 0
+
+
+def test_a_refused_attempt_gives_back_what_it_counted_on_the_other_counters():
+    for user in range(1, 5):
+        exhaust("contract_link_failure", user=user, ip="203.0.113.7")  # the address is full
+
+    assert ratelimit.attempt("contract_link_failure", user=9, ip="203.0.113.7") > 0
+    for _ in range(ratelimit.POLICIES["contract_link_failure"].limit):
+        assert ratelimit.attempt("contract_link_failure", user=9, ip="198.51.100.20") == 0
+
+
+def test_user_input_in_a_key_is_hashed():
+    ratelimit.hit("password_reset_mail", recipient="Ann O'Neil <ann@example.com>\n", ip="::1")
+    keys = [key for key in cache._cache if "password_reset_mail" in key]  # LocMemCache's store
+    assert keys and all("ann" not in key and "\n" not in key for key in keys)
 
 
 def test_the_retry_message_rounds_the_wait_up_to_whole_minutes():
