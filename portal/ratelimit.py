@@ -11,6 +11,7 @@ there; on the embedded default (one process, LocMemCache) it is exact as well. C
 cache, not the database, keeps a flood of wrong tries from writing rows.
 """
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -33,6 +34,12 @@ POLICIES = {
     # Contract linking (cabinet): failed pairs, per user and, separately, per address, so that
     # neither a second account nor a second address gives an attacker more tries.
     "contract_link_failure": Policy(limit=5, window=15 * 60, keys=(("user",), ("ip",))),
+    # "Add an account" (billing): wrong subscriber code + access code pairs, per user and per
+    # address. 25**10 access codes and five tries an hour: guessing one is out of reach.
+    "account_proof_failure": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",))),
+    # The W1 subscriber-code step (readings): distinct codes the user does not hold, per user and
+    # per address (counted with hit_distinct), so the step cannot list who lives where.
+    "subscriber_code_lookup": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",))),
 }
 
 
@@ -71,15 +78,42 @@ def is_limited(name, **parts):
 def hit(name, **parts):
     """Count one event for these parts."""
     window = POLICIES[name].window
-    now = time.time()
     for counter in _counters(name, parts):
-        cache.add(f"{counter}:since", now, window)
-        cache.add(counter, 0, window)
-        try:
-            cache.incr(counter)
-        except ValueError:  # expired between add and incr: this event opens a new window
-            cache.set(counter, 1, window)
-            cache.set(f"{counter}:since", now, window)
+        _hit_counter(counter, window)
+
+
+def _seen_key(counter, token):
+    # Hashed: the token may be a subscriber code, which has no place in a cache key.
+    return f"{counter}:seen:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+def was_counted(name, token, **parts):
+    """Whether ``token`` was already counted (by ``hit_distinct``) in every counter of these parts."""
+    counters = list(_counters(name, parts))
+    if not counters:
+        return False
+    keys = [_seen_key(counter, token) for counter in counters]
+    return len(cache.get_many(keys)) == len(keys)
+
+
+def hit_distinct(name, token, **parts):
+    """Count one event for these parts unless ``token`` was counted in the counter's window already:
+    the policy then limits distinct tokens (codes looked up), not attempts."""
+    window = POLICIES[name].window
+    for counter in _counters(name, parts):
+        if cache.add(_seen_key(counter, token), 1, window):
+            _hit_counter(counter, window)
+
+
+def _hit_counter(counter, window):
+    now = time.time()
+    cache.add(f"{counter}:since", now, window)
+    cache.add(counter, 0, window)
+    try:
+        cache.incr(counter)
+    except ValueError:  # expired between add and incr: this event opens a new window
+        cache.set(counter, 1, window)
+        cache.set(f"{counter}:since", now, window)
 
 
 def retry_message(seconds):
