@@ -2,7 +2,9 @@
 plausible reading, staff accept it, and he still sees nothing of the account."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
+from django.urls import reverse
 
 from applications.models import Application
 from billing import tasks
@@ -10,7 +12,7 @@ from billing.models import Invoice
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
 from readings.services import accept_readings
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
 from tests.meters.helpers import account_with_history, form_data, jpeg_upload, line_data
 from tests.w1_factories import TariffBlockFactory, TariffFactory
 
@@ -97,3 +99,38 @@ def test_the_holder_still_sees_the_account_and_downloads_the_invoice(tenant, acc
     )
     response = holder.get(tenant_reverse(tenant, "billing:invoice_pdf", kwargs={"number": accepted_invoice.number}))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.fixture
+def reviewer_client(tenant):
+    reviewer = StaffMembershipFactory(tenant=tenant, user=UserFactory(is_staff=True, preferred_language="en")).user
+    reviewer.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["meters", "applications", "readings"])
+    )
+    return login_verified_staff(Client(), reviewer)
+
+
+def review_page(reviewer_client, application):
+    return reviewer_client.get(reverse("admin:readings_readingsapplication_change", args=[application.pk]))
+
+
+def test_the_review_page_tells_the_reviewer_the_applicant_does_not_hold_the_account(
+    client, tenant, account, stranger, reviewer_client
+):
+    assert client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code}).status_code == 302
+    client.post(tenant_reverse(tenant, "readings:submit_readings_form"), form_data(line_data(value="212")))
+    application = Application.objects.get(applicant=stranger)
+    page = review_page(reviewer_client, application).content.decode()
+    assert "the applicant does not hold this account" in page
+
+    account.users.add(stranger)
+    page = review_page(reviewer_client, application).content.decode()
+    assert "Yes: the applicant holds this account." in page
+
+
+def test_the_review_list_marks_applicants_who_are_not_holders(client, tenant, account, stranger, reviewer_client):
+    client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code})
+    client.post(tenant_reverse(tenant, "readings:submit_readings_form"), form_data(line_data(value="212")))
+    page = reviewer_client.get(reverse("admin:readings_readingsapplication_changelist")).content.decode()
+    assert "Applicant holds the account" in page
+    assert 'alt="False"' in page
