@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationEvent, Status
+from meters.models import SubscriberAccount
 from portal.scoping import get_scoped_or_404
 
 
@@ -20,8 +21,16 @@ def applications_for(tenant, user):
 
 
 def application_for_user_or_404(tenant, user, number):
-    """The user's application ``number``: another user's or another tenant's is a 404, not a 403."""
-    queryset = Application.objects.select_related("kind", "account", "branch")
+    """The user's application ``number``: another user's or another tenant's is a 404, not a 403.
+
+    ``applicant_holds_account`` says whether he holds the application's account: a kind's details
+    show the account's invoice only to a holder (anyone may apply for a code)."""
+    holding = SubscriberAccount.users.through.objects.filter(
+        subscriberaccount_id=OuterRef("account_id"), user_id=user.pk
+    )
+    queryset = Application.objects.select_related("kind", "account", "branch").annotate(
+        applicant_holds_account=Exists(holding)
+    )
     return get_scoped_or_404(queryset, tenant, number=number, applicant=user)
 
 

@@ -7,7 +7,7 @@ readings of all meters in one query, invoices and payments in one query each, th
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import OrganizationMembership
 from billing import charts
@@ -27,9 +27,10 @@ def is_tenant_staff(user, tenant):
 
 
 def invoices_visible_to(user, tenant):
-    """Invoices of ``tenant`` that ``user`` may download: the applicant of the invoice's
-    application, users given access to the account, members of the account's organization or of
-    the organization linked to the account's contract (the W4 cabinet), and the tenant's staff.
+    """Invoices of ``tenant`` that ``user`` may download: holders of the account, members of the
+    account's organization or of the organization linked to the account's contract (the W4
+    cabinet), and the tenant's staff. Not the applicant as such: anyone may submit readings for a
+    code, and the invoice shows the holder's name, consumption and access code.
     Conditions are subqueries, so there are no duplicate rows."""
     invoices = Invoice.objects.for_tenant(tenant)
     if is_tenant_staff(user, tenant):
@@ -43,13 +44,11 @@ def invoices_visible_to(user, tenant):
     contract_member = Contract.objects.filter(
         tenant=tenant, account_id=OuterRef("account_id"), organization__memberships__user_id=user.pk
     )
-    return invoices.filter(
-        Q(application__applicant=user) | Exists(account_user) | Exists(organization_member) | Exists(contract_member)
-    )
+    return invoices.filter(Exists(account_user) | Exists(organization_member) | Exists(contract_member))
 
 
 def accounts_of(user, tenant):
-    """Subscriber accounts of ``tenant`` whose page ``user`` was given access to."""
+    """Subscriber accounts of ``tenant`` that ``user`` holds (the "My accounts" list)."""
     return SubscriberAccount.objects.for_tenant(tenant).filter(users=user).select_related("branch")
 
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, Payment, Service, Tariff
+from meters.holders import applicant_holds_account
 from meters.models import Meter
 from portal.queue import publish
 
@@ -180,6 +181,10 @@ def queue_invoice_ready(invoice):
     ).exists()
     application = invoice.application
     if already or application is None or not invoice.pdf:
+        return None
+    # The PDF shows the holder's name and the access code: it goes to holders only (the others
+    # got the generic "executed" e-mail at acceptance).
+    if not applicant_holds_account(application):
         return None
     recipient = application.contact_email or application.applicant.email
     if not recipient:

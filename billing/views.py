@@ -1,10 +1,16 @@
 """The citizen's billing pages: his accounts, one account, and invoice downloads."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from billing import selectors
+from billing.forms import AddAccountForm
+from meters.holders import add_account_by_access_code
+from portal.clients import client_ip
 from portal.decorators import tenant_required
 from portal.files import private_file_response
 from portal.scoping import get_scoped_or_404
@@ -15,6 +21,29 @@ from portal.scoping import get_scoped_or_404
 def my_accounts(request):
     accounts = selectors.accounts_of(request.user, request.tenant)
     return render(request, "billing/my_accounts.html", {"accounts": accounts})
+
+
+@never_cache
+@login_required
+@tenant_required()
+def add_account(request):
+    """Prove holding an account with its subscriber code and the access code of its invoices."""
+    form = AddAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = add_account_by_access_code(
+                tenant=request.tenant,
+                user=request.user,
+                code=form.cleaned_data["code"],
+                access_code=form.cleaned_data["access_code"],
+                client_ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Account %(code)s is added to your profile.") % {"code": account.code})
+            return redirect("billing:account_detail", code=account.code)
+    return render(request, "billing/add_account.html", {"form": form})
 
 
 @login_required

@@ -4,10 +4,12 @@ reading history (corrections supersede, never overwrite)."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
 from meters import services
 from meters.models import Meter, Reading, SubscriberAccount
@@ -31,24 +33,116 @@ class MeterInline(TenantScopedInline):
     extra = 0
 
 
+class SubscriberAccountForm(forms.ModelForm):
+    """The account, plus staff confirmation of holders: an explicit act, one user at a time, written
+    to the account's history ("Added holder …", "Deleted holder …")."""
+
+    confirm_holder = forms.EmailField(
+        label=_("Confirm a holder (portal e-mail)"),
+        required=False,
+        help_text=_(
+            "Only after checking the person's identity and right to the account (e.g. a document at the "
+            "office). He will see the account's page, invoices and consumption."
+        ),
+    )
+    remove_holders = forms.ModelMultipleChoiceField(
+        label=_("Remove holders"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("E.g. after the flat is sold; rotate the access code as well."),
+    )
+
+    class Meta:
+        model = SubscriberAccount
+        # Holders and the access code are changed only through the fields and the action here.
+        fields = ["tenant", "code", "holder_name", "address", "branch", "category", "organization", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["remove_holders"].queryset = self.instance.users.order_by("email")
+        else:
+            del self.fields["remove_holders"]
+
+    def clean_confirm_holder(self):
+        email = self.cleaned_data["confirm_holder"]
+        if not email:
+            return None
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active portal user has this e-mail."), code="unknown_user")
+        return user
+
+
+HOLDER_FIELDS = ("confirm_holder", "remove_holders")
+# The history translates the name when it shows the entry.
+HOLDER = gettext_noop("holder")
+
+
 @admin.register(SubscriberAccount)
 class SubscriberAccountAdmin(TenantScopedAdmin):
+    form = SubscriberAccountForm
     branch_path = "branch"
     list_display = ["code", "holder_name", "address", "branch", "category", "is_active"]
     list_filter = ["branch", "category", "is_active"]
     list_select_related = ["branch"]
     search_fields = ["code", "holder_name", "address"]
     inlines = [MeterInline]
-    # Who may open the account page is shown, not edited here (see users_with_access).
-    exclude = ["users"]
-    readonly_fields = ["users_with_access"]
+    readonly_fields = ["users_with_access", "access_code_shown"]
     raw_id_fields = ["organization"]
+    actions = ["rotate_access_code"]
 
     @admin.display(description=_("users with access"))
     def users_with_access(self, obj):
-        # Read-only: access is granted when staff accept one of the user's applications.
+        # Holders prove it with the access code on "Add an account", or staff confirm them below.
         users = obj.users.all() if obj.pk else []
         return format_html_join(", ", "{} &lt;{}&gt;", ((user.full_name, user.email) for user in users)) or "—"
+
+    @admin.display(description=_("access code"))
+    def access_code_shown(self, obj):
+        return obj.access_code_display if obj.pk else "—"
+
+    @admin.action(description=_("Rotate access code"), permissions=["change"])
+    def rotate_access_code(self, request, queryset):
+        accounts = list(queryset)
+        for account in accounts:
+            account.rotate_access_code()
+            self.log_change(request, account, [{"changed": {"fields": ["access code"]}}])
+        count = len(accounts)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account has a new access code; invoices formed from now on show it.",
+                "%(count)d accounts have a new access code; invoices formed from now on show it.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        account = form.instance
+        form.holders_added, form.holders_removed = [], []
+        user = form.cleaned_data.get("confirm_holder")
+        if user is not None and not account.users.filter(pk=user.pk).exists():
+            account.users.add(user)
+            form.holders_added.append(user)
+        removed = list(form.cleaned_data.get("remove_holders") or [])
+        if removed:
+            account.users.remove(*removed)
+            form.holders_removed = removed
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        for name in HOLDER_FIELDS:  # told below, by name, rather than as "changed a field"
+            if name in form.changed_data:
+                form.changed_data.remove(name)
+        message = super().construct_change_message(request, form, formsets, add)
+        for user in getattr(form, "holders_added", []):
+            message.append({"added": {"name": HOLDER, "object": f"{user.full_name} <{user.email}>"}})
+        for user in getattr(form, "holders_removed", []):
+            message.append({"deleted": {"name": HOLDER, "object": f"{user.full_name} <{user.email}>"}})
+        return message
 
     def save_formset(self, request, form, formset, change):
         for meter in formset.save(commit=False):

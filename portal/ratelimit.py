@@ -56,6 +56,12 @@ POLICIES = {
     # gets no more (telling would reveal that others invited it).
     "invitation_sender": Policy(limit=20, window=60 * 60, keys=(("user",),)),
     "invitation_mail": Policy(limit=3, window=60 * 60, keys=(("recipient",),)),
+    # "Add an account" (billing): wrong subscriber code + access code pairs, per user and per
+    # address. 25**10 access codes and five tries an hour: guessing one is out of reach.
+    "account_proof_failure": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",))),
+    # The W1 subscriber-code step (readings): distinct codes the user does not hold, per user and
+    # per address (counted with hit_distinct), so the step cannot list who lives where.
+    "subscriber_code_lookup": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",))),
 }
 
 
@@ -153,6 +159,30 @@ def _give_back(counters):
             cache.decr(counter)
         except ValueError:  # the window closed meanwhile: nothing left to give back
             pass
+
+
+def _seen_key(counter, token):
+    # Hashed: the token may be a subscriber code, which has no place in a cache key.
+    return f"{counter}:seen:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+def was_counted(name, token, **parts):
+    """Whether ``token`` was already counted (by ``hit_distinct``) in every counter of these parts."""
+    counters = [counter for counter, _fields in _counters(name, parts)]
+    if not counters:
+        return False
+    keys = [_seen_key(counter, token) for counter in counters]
+    return len(cache.get_many(keys)) == len(keys)
+
+
+def hit_distinct(name, token, **parts):
+    """Count one event for these parts unless ``token`` was counted in the counter's window already:
+    the policy then limits distinct tokens (codes looked up), not attempts."""
+    window = POLICIES[name].window
+    now = time.time()
+    for counter, _fields in _counters(name, parts):
+        if cache.add(_seen_key(counter, token), 1, window):
+            _count(counter, window, now)
 
 
 def retry_message(seconds):

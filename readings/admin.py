@@ -4,6 +4,7 @@ on-site checks whose reading prevails."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -15,17 +16,27 @@ from django.utils.translation import ngettext
 from applications.admin import TimelineInline
 from applications.admin_actions import ApplicationActionsMixin
 from applications.models import Status
+from meters.models import SubscriberAccount
 from portal.admin_site import TenantScopedAdmin
 from readings import services
 from readings.kinds import METER_READINGS
-from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication
+from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication, SubscriberCodeLookup
 from readings.selectors import review_rows
 
 
 @admin.register(ReadingsApplication)
 class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
     branch_path = "branch"
-    list_display = ["number", "status", "account", "branch", "submitted_at", "due_on", "flag_count"]
+    list_display = [
+        "number",
+        "status",
+        "account",
+        "applicant_is_holder",
+        "branch",
+        "submitted_at",
+        "due_on",
+        "flag_count",
+    ]
     list_filter = ["status", "branch"]
     list_select_related = ["account", "branch"]
     search_fields = ["number", "account__code", "applicant__email"]
@@ -35,7 +46,20 @@ class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
     fieldsets = [
         (None, {"fields": ["number", "status", "decision_reason", "due_on", "closed_at"]}),
         (_("Readings against the database"), {"fields": ["readings_review"]}),
-        (_("Applicant"), {"fields": ["applicant", "account", "contact_phone", "contact_email", "notes", "language"]}),
+        (
+            _("Applicant"),
+            {
+                "fields": [
+                    "applicant",
+                    "account",
+                    "applicant_holding",
+                    "contact_phone",
+                    "contact_email",
+                    "notes",
+                    "language",
+                ]
+            },
+        ),
         (_("Handling"), {"fields": ["branch", "assigned_to", "submitted_at"]}),
     ]
     # Decisions go through the actions (services), never through editing the row.
@@ -48,6 +72,13 @@ class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
             .filter(kind__code=METER_READINGS)
             # Flag badges in the list without a query per row.
             .prefetch_related("reading_lines")
+            .annotate(
+                is_holder=Exists(
+                    SubscriberAccount.users.through.objects.filter(
+                        subscriberaccount_id=OuterRef("account_id"), user_id=OuterRef("applicant_id")
+                    )
+                )
+            )
         )
 
     def has_add_permission(self, request):
@@ -55,6 +86,24 @@ class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("applicant holds the account"), boolean=True)
+    def applicant_is_holder(self, obj):
+        return obj.is_holder
+
+    @admin.display(description=_("holder of the account"))
+    def applicant_holding(self, obj):
+        if obj.is_holder:
+            return _("Yes: the applicant holds this account.")
+        # Anyone may submit readings for a code; acceptance books them but grants nothing.
+        return format_html(
+            '<strong class="errornote">{}</strong>',
+            _(
+                "No: the applicant does not hold this account (a tenant, a relative, or a stranger). Check the "
+                "readings against the photos and the history; accepting does not give him access to the account, "
+                "and the invoice goes to the holders only."
+            ),
+        )
 
     @admin.display(description=_("flags"))
     def flag_count(self, obj):
@@ -207,3 +256,25 @@ class OnSiteCheckAdmin(TenantScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "readings/admin/record_inspection.html", context)
+
+
+@admin.register(SubscriberCodeLookup)
+class SubscriberCodeLookupAdmin(TenantScopedAdmin):
+    """Read-only: what the subscriber-code step refused or could not find, and whose accounts users
+    without holding them looked up; many rows from one user or address suggest enumeration."""
+
+    list_display = ["created_at", "code", "outcome", "user", "client_ip"]
+    list_filter = ["outcome"]
+    list_select_related = ["user"]
+    search_fields = ["code", "user__email", "client_ip"]
+    fields = ["created_at", "tenant", "code", "outcome", "user", "client_ip"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

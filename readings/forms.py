@@ -1,4 +1,3 @@
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,11 +5,11 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
-from meters.models import SubscriberAccount
 from meters.selectors import normalize_serial
 from portal.forms import IdempotencyKeyField
 from portal.uploads import clean_upload
 from readings.services import ReadingLine, assess_line
+from readings.services.lookup import look_up_account
 
 MAX_LINES = 20
 
@@ -23,28 +22,19 @@ class SubscriberCodeForm(forms.Form):
         error_messages={"required": _("Enter your subscriber code.")},
     )
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, user, client_ip=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
+        self.user = user
+        self.client_ip = client_ip
         self.account = None
 
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        not_found = ValidationError(
-            _("There is no subscriber with this code. Check the code on your bill and enter it again."),
-            code="unknown_code",
+        # Throttled and logged there: the step must not list who lives where.
+        self.account = look_up_account(
+            tenant=self.tenant, user=self.user, code=self.cleaned_data["code"], client_ip=self.client_ip
         )
-        if self.tenant.subscriber_code_pattern and not re.fullmatch(self.tenant.subscriber_code_pattern, code):
-            raise not_found
-        self.account = (
-            SubscriberAccount.objects.for_tenant(self.tenant)
-            .select_related("branch")
-            .filter(code=code, is_active=True)
-            .first()
-        )
-        if self.account is None:
-            raise not_found
-        return code
+        return self.account.code
 
 
 class ReadingLineForm(forms.Form):

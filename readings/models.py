@@ -142,3 +142,29 @@ class ReadingsApplication(Application):
         proxy = True
         verbose_name = _("readings application")
         verbose_name_plural = _("readings applications")
+
+
+class SubscriberCodeLookup(TenantOwned):
+    """A lookup at the W1 subscriber-code step that staff may want to see: a code nobody holds,
+    another's account, or a lookup refused by the throttle. A user's own accounts are not logged."""
+
+    class Outcome(models.TextChoices):
+        UNKNOWN = "unknown", _("No such account")
+        NOT_HELD = "not_held", _("Account of someone else")
+        REFUSED = "refused", _("Refused: too many codes")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    code = models.CharField(_("code typed"), max_length=40)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscriber code lookup")
+        verbose_name_plural = _("subscriber code lookups")
+
+    def __str__(self):
+        return f"{self.code} ({self.get_outcome_display()})"

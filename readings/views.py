@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from applications.models import Application
+from meters.holders import holder_as_seen_by
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
 from portal.admin_site import staff_scope_q
+from portal.clients import client_ip
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
 from portal.forms import normalize_idempotency_key
@@ -31,7 +33,9 @@ def session_key(tenant):
 @login_required
 @tenant_required(Workflow.METER_READINGS)
 def submit_readings_start(request):
-    form = SubscriberCodeForm(request.POST or None, tenant=request.tenant)
+    form = SubscriberCodeForm(
+        request.POST or None, tenant=request.tenant, user=request.user, client_ip=client_ip(request)
+    )
     if request.method == "POST" and form.is_valid():
         # The account travels in the session, not the URL: the code is half of the public status check.
         request.session[session_key(request.tenant)] = form.account.pk
@@ -100,11 +104,14 @@ def submit_readings_form(request):
                     return redirect("readings:submission_done", number=application.number)
 
     meter_rows = [(s, *s.plausible_range(today)) for s in active]
+    holder_name, holder_address = holder_as_seen_by(account, request.user, tenant)
     return render(
         request,
         "readings/submit_form.html",
         {
             "account": account,
+            "holder_name": holder_name,
+            "holder_address": holder_address,
             "meter_rows": meter_rows,
             "formset": formset,
             "contact": contact,

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Branch, TenantOwned
 
 from .storage import private_storage
+
+# Printed on the account's invoices: typed by hand, so no 0/O, 1/I/L or 2/Z, 5/S, 8/B look-alikes.
+ACCESS_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+ACCESS_CODE_LENGTH = 10  # 25**10 ≈ 9.5e13 codes; the "Add an account" page allows a handful of tries an hour
+
+
+def new_access_code():
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def normalize_access_code(value):
+    """What a person typed, as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in (value or "").upper() if ch not in " -\t")
 
 
 class SubscriberAccount(TenantOwned):
@@ -23,11 +37,14 @@ class SubscriberAccount(TenantOwned):
     organization = models.ForeignKey(
         "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("organization")
     )
-    # Citizens who may open this account's page: granted when staff accept one of their
-    # applications for it (or by staff in the admin), never by merely knowing the code.
+    # The account's holders: users who may open its page and invoices. A user becomes one by
+    # proving it (the access code of the account's invoices, or staff confirmation in the admin),
+    # never by submitting readings for the code: anyone may do that.
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="subscriber_accounts", verbose_name=_("users with access")
     )
+    # A per-account secret printed on every invoice; staff rotate it (e.g. when the flat is sold).
+    access_code = models.CharField(_("access code"), max_length=ACCESS_CODE_LENGTH, default=new_access_code)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -39,6 +56,15 @@ class SubscriberAccount(TenantOwned):
 
     def __str__(self):
         return f"{self.code} — {self.holder_name}"
+
+    @property
+    def access_code_display(self):
+        """The code as printed, in groups of five: 34679-ACDEF."""
+        return "-".join(self.access_code[i : i + 5] for i in range(0, len(self.access_code), 5))
+
+    def rotate_access_code(self):
+        self.access_code = new_access_code()
+        self.save(update_fields=["access_code"])
 
 
 class Meter(TenantOwned):

@@ -13,7 +13,7 @@ class TenantAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "domain", "is_active"]}),
         (_("Region"), {"fields": ["country_code", "default_language", "timezone", "currency"]}),
-        (_("E-services"), {"fields": ["workflows"]}),
+        (_("E-services"), {"fields": ["workflows", "show_holder_details"]}),
         (
             _("Branding and contacts"),
             {"fields": ["logo", "brand_colour", "contact_phone", "contact_email", "address", "website"]},
@@ -36,7 +36,7 @@ class TenantAdmin(admin.ModelAdmin):
         # Staff may edit their company's branding and contacts, not its identity.
         if request.user.is_superuser:
             return []
-        return ["slug", "domain", "is_active", "country_code", "workflows"]
+        return ["slug", "domain", "is_active", "country_code", "workflows", "show_holder_details"]
 
 
 @admin.register(Branch)

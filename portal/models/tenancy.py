@@ -71,6 +71,15 @@ class Tenant(models.Model):
         blank=True,
         help_text=_("Regular expression a subscriber code must match, e.g. ^\\d{15}$ (15 digits); empty: any."),
     )
+    # The source service shows the holder in full only behind state login; without it a stranger
+    # who types a code sees initials and the street, enough to check he typed the right code.
+    show_holder_details = models.BooleanField(
+        _("show the holder's full name and address at the subscriber-code step"),
+        default=False,
+        help_text=_(
+            "When off, users who do not hold the account see the holder's initials and the street and house only."
+        ),
+    )
     workflows = models.JSONField(_("e-services offered"), default=list, blank=True)
     logo = models.ImageField(_("logo"), upload_to="tenants/logos/", blank=True)
     brand_colour = models.CharField(_("brand colour"), max_length=7, default="#0b5cab", validators=[colour_validator])

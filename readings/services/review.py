@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, Status
 from applications.services import transition
 from billing.invoicing import form_invoice_for_application
+from meters.holders import applicant_holds_account
 from meters.models import Meter, Reading
 from meters.services import correct_reading
 from portal.workdays import calendar_for
@@ -127,12 +128,14 @@ def _book(*, line, value, reading_date, source, actor, photo=""):
 
 
 def _execute_and_invoice(*, application, actor, booked):
-    if application.account_id:
-        application.account.users.add(application.applicant)
+    # Acceptance never makes the applicant a holder of the account: anyone may submit readings
+    # for a code (issue #8). Holding is proved on "Add an account" or confirmed by staff.
     invoice = form_invoice_for_application(application=application, booked_readings=booked)
-    # With an invoice the billing task e-mails the result with the PDF attached; without one (no
-    # tariff in force) the applicant still gets the generic "executed" e-mail.
-    transition(application=application, to_status=Status.EXECUTED, actor=actor, notify=invoice is None)
+    # A holder's invoice is e-mailed by the billing task with the PDF attached; without one (no
+    # tariff in force), or when the applicant does not hold the account (the PDF carries the
+    # holder's name and access code), he gets the generic "executed" e-mail.
+    with_invoice = invoice is not None and applicant_holds_account(application)
+    transition(application=application, to_status=Status.EXECUTED, actor=actor, notify=not with_invoice)
     return invoice
 
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.services import open_application
+from meters.holders import holder_as_seen_by
 from meters.models import Meter
 from meters.selectors import meter_summaries, normalize_serial
 from portal.models import Notification
@@ -183,6 +184,8 @@ def submit_readings(
                 context={
                     "application": application,
                     "account": account,
+                    # The contact e-mail is typed by the applicant, who need not hold the account.
+                    "address": holder_as_seen_by(account, applicant, tenant)[1],
                     "applicant": applicant,
                     "replaced": replaced,
                     "url": tenant.absolute_url("applications:detail", number=application.number),

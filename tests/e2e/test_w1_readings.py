@@ -58,6 +58,9 @@ def world(transactional_db):
             )
     TariffBlockFactory(tariff=TariffFactory(tenant=tenant), up_to=None, price=Decimal("0.7000"))
     citizen = UserFactory(email="aysel@example.com", full_name="Aysel Mammadova", preferred_language="en")
+    # She holds the account (added it with the access code of an earlier invoice): submitting
+    # readings alone would not let her download the invoice (issue #8).
+    account.users.add(citizen)
 
     reviewer = UserFactory(email="reviewer@azersu.test", is_staff=True, preferred_language="en")
     StaffMembershipFactory(tenant=tenant, user=reviewer).branches.add(branch)

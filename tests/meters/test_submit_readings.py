@@ -73,7 +73,8 @@ def test_code_of_another_tenant_is_unknown(citizen, tenant, other_tenant, accoun
     assert "There is no subscriber with this code" in response.content.decode()
 
 
-def test_form_shows_holder_address_last_reading_and_range(citizen, tenant, account):
+def test_form_shows_holder_address_last_reading_and_range(citizen, tenant, account, user):
+    account.users.add(user)  # a holder sees the holder in full (see tests/readings/test_code_step_privacy.py)
     open_form(citizen, tenant, account)
     page = citizen.get(form_url(tenant)).content.decode()
     assert account.holder_name in page

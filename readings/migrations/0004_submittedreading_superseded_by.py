@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readings', '0001_initial'),
+        ('readings', '0003_remove_grants_made_by_acceptance'),
     ]
 
     operations = [
