@@ -26,10 +26,12 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     confirmed device of the chosen type; throttling stays per device.
     """
 
-    otp_device = forms.ChoiceField(
+    # A CharField, not a ChoiceField: a script that posts a device's persistent id (as django-otp's
+    # own form does) still works, and an unknown value is refused like a wrong code.
+    otp_device = forms.CharField(
         label=_("OTP Device"),
         required=False,
-        choices=[(AUTHENTICATOR, _("Authenticator app")), (BACKUP_CODE, _("Backup code"))],
+        widget=forms.Select(choices=[(AUTHENTICATOR, _("Authenticator app")), (BACKUP_CODE, _("Backup code"))]),
     )
     otp_token = forms.CharField(
         label=_("OTP Token"),
@@ -49,8 +51,11 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        model = StaticDevice if self.cleaned_data.get("otp_device") == BACKUP_CODE else TOTPDevice
-        return model.objects.devices_for_user(user, confirmed=True).first()
+        chosen = self.cleaned_data.get("otp_device")
+        if chosen in ("", AUTHENTICATOR, BACKUP_CODE):
+            model = StaticDevice if chosen == BACKUP_CODE else TOTPDevice
+            return model.objects.devices_for_user(user, confirmed=True).first()
+        return super()._chosen_device(user)  # a persistent id: only one of this user's devices
 
     def _handle_challenge(self, device):
         # Neither device type sends a challenge; the button is not offered.

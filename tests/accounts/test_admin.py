@@ -194,3 +194,20 @@ def test_the_login_labels_and_message_are_translated(client, admin_user):
 
     assert "OTP Token" not in page and "OTP Device" not in page
     assert "Please enter the correct e-mail address" not in page
+
+
+def test_another_users_device_and_its_code_do_not_open_the_admin(client, admin_user):
+    totp_device(admin_user)
+    other = totp_device(UserFactory(email="other@abonent.example", is_staff=True))
+
+    client.post(
+        ADMIN_LOGIN,
+        {
+            "username": admin_user.email,
+            "password": SECRET,
+            "otp_device": other.persistent_id,
+            "otp_token": current_code(other),
+        },
+    )
+
+    assert client.get(ADMIN)["Location"].startswith("/admin/login/")
