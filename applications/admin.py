@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications import kinds
 from applications.admin_actions import ApplicationActionsMixin
 from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Attachment
+from portal.access import require_download
 from portal.admin_site import TenantScopedAdmin
 from portal.files import extension_of, private_file_response
 
@@ -129,6 +130,8 @@ class AttachmentDownloadMixin:
         item = Attachment.objects.filter(application=application, pk=attachment_pk).first()
         if item is None:
             raise Http404
+        # The one download rule: verified staff of the application's tenant and branch.
+        require_download(request, tenant=application.tenant_id, branch=application.branch_id, owned=False)
         # Attachment, nosniff, a server-made name: the one private download response.
         return private_file_response(item.file, filename=f"{application.number}-{item.pk}{extension_of(item.file)}")
 

@@ -15,26 +15,20 @@ from billing.models import Invoice, Payment
 from billing.services import account_balance
 from meters.models import Contract, Meter, Reading, SubscriberAccount
 from portal.dates import add_months
-from portal.models import StaffMembership
 
 # The account page lists this many of the latest invoices and payments; the rest are in the
 # billing history.
 RECENT_ROWS = 24
 
 
-def is_tenant_staff(user, tenant):
-    return user.is_superuser or StaffMembership.objects.for_tenant(tenant).filter(user=user).exists()
-
-
-def invoices_visible_to(user, tenant):
-    """Invoices of ``tenant`` that ``user`` may download: holders of the account, members of the
-    account's organization or of the organization linked to the account's contract (the W4
-    cabinet), and the tenant's staff. Not the applicant as such: anyone may submit readings for a
-    code, and the invoice shows the holder's name, consumption and access code.
-    Conditions are subqueries, so there are no duplicate rows."""
+def invoices_owned_by(user, tenant):
+    """Invoices of ``tenant`` that ``user`` holds: holders of the account, members of the account's
+    organization or of the organization linked to the account's contract (the W4 cabinet). Not the
+    applicant as such: anyone may submit readings for a code, and the invoice shows the holder's
+    name, consumption and access code. Staff are not owners: their downloads go through
+    portal.access (verified, and only for their branches). Conditions are subqueries, so there
+    are no duplicate rows."""
     invoices = Invoice.objects.for_tenant(tenant)
-    if is_tenant_staff(user, tenant):
-        return invoices
     account_user = SubscriberAccount.users.through.objects.filter(
         subscriberaccount_id=OuterRef("account_id"), user_id=user.pk
     )

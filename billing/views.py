@@ -9,7 +9,9 @@ from django.views.decorators.cache import never_cache
 
 from billing import selectors
 from billing.forms import AddAccountForm
+from billing.models import Invoice
 from meters.holders import add_account_by_access_code
+from portal.access import require_download
 from portal.clients import client_ip
 from portal.decorators import tenant_required
 from portal.files import private_file_response
@@ -60,8 +62,10 @@ def account_detail(request, code):
 @login_required
 @tenant_required()
 def invoice_pdf(request, number):
-    invoices = selectors.invoices_visible_to(request.user, request.tenant).select_related("account")
-    invoice = get_scoped_or_404(invoices, request.tenant, number=number)
+    invoice = get_scoped_or_404(Invoice.objects.select_related("account"), request.tenant, number=number)
+    owned = selectors.invoices_owned_by(request.user, request.tenant).filter(pk=invoice.pk).exists()
+    # Before the "being prepared" page too: a stranger must not learn that the number exists.
+    require_download(request, tenant=request.tenant, branch=invoice.account.branch_id, owned=owned)
     if not invoice.pdf:
         # Rendered by a task right after acceptance; a few seconds' wait is not a missing file.
         return render(request, "billing/invoice_preparing.html", {"invoice": invoice})

@@ -1,32 +1,81 @@
 """The staff admin: an OTP admin site (a TOTP or backup code is required) and the base class
 that keeps staff inside their tenant and branches."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedOnlyFieldListFilter
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+# One answer for every refusal: a wrong password, a wrong or missing code, a user without a
+# device, a throttled device. A message (or a field) that only a right password gets would tell
+# an attacker that he has the password.
+LOGIN_REFUSED = _("Please enter the correct e-mail address, password and code of a staff account.")
+
+AUTHENTICATOR = "totp"
+BACKUP_CODE = "static"
+
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """E-mail, password and the authenticator code in one submit.
+    """E-mail, password and the code in one submit, one form and one message for every refusal.
 
-    django-otp verifies a code against the device chosen in the form; staff rarely have more
-    than their authenticator app, so with no device chosen we pick it (backup codes remain
-    available by choosing the backup device). Throttling stays per device.
+    django-otp's form adds a list of the user's devices, and renders the password back, once the
+    password is right; ours shows everyone the same two choices (the authenticator app, the
+    default, or a backup code) and never renders the password. The device is the user's
+    confirmed device of the chosen type; throttling stays per device.
     """
 
-    def _chosen_device(self, user):
-        device = super()._chosen_device(user)
-        if device is None and not self.cleaned_data.get("otp_device"):
-            from django_otp.plugins.otp_totp.models import TOTPDevice
+    # A CharField, not a ChoiceField: a script that posts a device's persistent id (as django-otp's
+    # own form does) still works, and an unknown value is refused like a wrong code.
+    otp_device = forms.CharField(
+        label=_("OTP Device"),
+        required=False,
+        widget=forms.Select(choices=[(AUTHENTICATOR, _("Authenticator app")), (BACKUP_CODE, _("Backup code"))]),
+    )
+    otp_token = forms.CharField(
+        label=_("OTP Token"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
 
-            device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
-        return device
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": LOGIN_REFUSED,
+        "inactive": LOGIN_REFUSED,
+    }
+    otp_error_messages = dict.fromkeys(OTPAdminAuthenticationForm.otp_error_messages, LOGIN_REFUSED)
+
+    def _chosen_device(self, user):
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        chosen = self.cleaned_data.get("otp_device")
+        if chosen in ("", AUTHENTICATOR, BACKUP_CODE):
+            model = StaticDevice if chosen == BACKUP_CODE else TOTPDevice
+            return model.objects.devices_for_user(user, confirmed=True).first()
+        return super()._chosen_device(user)  # a persistent id: only one of this user's devices
+
+    def _handle_challenge(self, device):
+        # Neither device type sends a challenge; the button is not offered.
+        raise forms.ValidationError(LOGIN_REFUSED, code="invalid_login")
+
+    def _update_form(self, user):
+        """django-otp fills the device list and sets the password to render back here, for a user
+        whose password was right: neither, ever."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            # Some django-otp messages (the throttle's) are raised without our codes.
+            raise forms.ValidationError(LOGIN_REFUSED, code="invalid_login") from error
 
 
 class PortalAdminSite(OTPAdminSite):
     login_form = StaffLoginForm
+    login_template = "admin/portal/login.html"
 
     site_header = _("Abonent — staff")
     site_title = _("Abonent staff")

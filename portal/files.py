@@ -2,8 +2,9 @@
 
 Every download the portal serves (reading photos, application attachments, contracts, invoices,
 reports, CSV/XLSX exports) goes through these two functions, so each one carries
-``Content-Disposition: attachment`` with a file name the server chose and
-``X-Content-Type-Options: nosniff``: a browser never renders an uploaded file inline as HTML.
+``Content-Disposition: attachment`` with a file name the server chose,
+``X-Content-Type-Options: nosniff`` (a browser never renders an uploaded file inline as HTML) and
+``Cache-Control: private, no-store`` (no cache keeps a copy).
 Who may download a file is the calling view's business; these only shape the response.
 """
 
@@ -12,6 +13,8 @@ from pathlib import PurePath
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+
+from portal.headers import no_store
 
 
 def filename_part(text):
@@ -28,7 +31,7 @@ def extension_of(file, default=""):
 def _private(response, filename):
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return no_store(response)
 
 
 def private_file_response(file, *, filename, content_type=None):

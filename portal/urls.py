@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),
+    path("brands.css", views.brand_css, name="brand_css"),
 ]
 
 if settings.DEBUG:

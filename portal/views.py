@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -8,6 +10,9 @@ from django.views.decorators.http import require_POST
 from portal.eservices import eservices_for
 from portal.middleware import LANGUAGE_SESSION_KEY
 from portal.models import Notification, Tenant
+
+BRAND_SLUG = re.compile(r"[a-z][a-z0-9-]{1,40}")
+BRAND_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def home(request):
@@ -66,3 +71,17 @@ def dev_outbox(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def brand_css(request):
+    """Each utility's colour as a class (``.tenant-azersu { --brand: … }``): a stylesheet, since the
+    Content-Security-Policy allows no inline style. Public and briefly cached (the same for everyone);
+    a row that fails the model's validators (they run in forms, not on save) is left out."""
+    rules = (
+        f".tenant-{slug} {{ --brand: {colour}; }}\n"
+        for slug, colour in Tenant.objects.order_by("slug").values_list("slug", "brand_colour")
+        if BRAND_SLUG.fullmatch(slug) and BRAND_COLOUR.fullmatch(colour)
+    )
+    response = HttpResponse("".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

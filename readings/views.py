@@ -3,7 +3,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -11,7 +10,7 @@ from applications.models import Application
 from meters.holders import holder_as_seen_by
 from meters.models import Meter, SubscriberAccount
 from meters.selectors import meter_summaries, normalize_serial
-from portal.admin_site import staff_scope_q
+from portal.access import require_download
 from portal.clients import client_ip
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
@@ -162,21 +161,19 @@ def submission_done(request, number):
     )
 
 
-def visible_lines(request):
-    """Lines whose photo the user may download: his own, or his tenant's (and branches') as verified staff."""
-    user = request.user
-    condition = Q(application__applicant=user)
-    if user.is_staff and user.is_verified():
-        # The same scope as the admin's review pages (an empty Q() for a superuser would add nothing to an OR).
-        scope = Q(pk__isnull=False) if user.is_superuser else staff_scope_q(request, branch_path="application__branch")
-        condition |= scope
-    return SubmittedReading.objects.for_tenant(request.tenant).filter(condition)
-
-
 @login_required
 @tenant_required()
 def submission_photo(request, pk):
-    line = visible_lines(request).select_related("application").exclude(photo="").filter(pk=pk).first()
+    line = (
+        SubmittedReading.objects.for_tenant(request.tenant)
+        .select_related("application")
+        .exclude(photo="")
+        .filter(pk=pk)
+        .first()
+    )
     if line is None:
         raise Http404
+    application = line.application
+    owned = application.applicant_id == request.user.pk
+    require_download(request, tenant=request.tenant, branch=application.branch_id, owned=owned)
     return private_file_response(line.photo, filename=f"{line.application.number}-{line.pk}{extension_of(line.photo)}")

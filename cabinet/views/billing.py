@@ -13,6 +13,7 @@ from billing import reports
 from billing import selectors_cabinet as selectors
 from billing.services import account_balance
 from cabinet.access import contract_page, render_contract_page
+from portal.access import require_download
 from portal.dates import add_months
 from portal.files import download_response, private_file_response
 
@@ -119,6 +120,8 @@ def report_pdf(request, contract):
     if report is None or not report.pdf:
         context = {"period": period, "period_value": period.strftime("%Y-%m"), "pdf_report": report, "url": url}
         return render_contract_page(request, contract, "cabinet/billing/report_preparing.html", context)
+    # contract_page found the contract through the user's organization membership: he holds it.
+    require_download(request, tenant=request.tenant, branch=contract.account.branch_id, owned=True)
     return private_file_response(
         report.pdf, filename=reports.report_filename(contract, period, "pdf"), content_type="application/pdf"
     )

@@ -19,6 +19,7 @@ from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from cabinet.services.linking import current_link
 from meters.models import Meter
+from portal.access import require_download
 from portal.clients import client_ip
 from portal.files import extension_of, filename_part, private_file_response
 
@@ -126,6 +127,8 @@ def contract_detail(request, contract):
 def contract_document(request, contract):
     if not contract.document:
         raise Http404
+    # contract_page found the contract through the user's organization membership: he holds it.
+    require_download(request, tenant=request.tenant, branch=contract.account.branch_id, owned=True)
     filename = f"contract-{filename_part(contract.number)}{extension_of(contract.document, '.pdf')}"
     return private_file_response(contract.document, filename=filename)
 

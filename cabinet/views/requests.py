@@ -22,6 +22,7 @@ from cabinet.forms.requests import (
 from cabinet.kinds import Code
 from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
+from portal.access import require_download
 from portal.files import extension_of, private_file_response
 
 EMPLOYEE_PREFIX = "employees"
@@ -91,6 +92,8 @@ def request_detail(request, contract, number):
 @contract_page
 def attachment(request, contract, pk):
     item = selectors.attachment_for_contract_or_404(contract, pk)
+    # contract_page found the contract through the user's organization membership: he holds it.
+    require_download(request, tenant=request.tenant, branch=contract.account.branch_id, owned=True)
     return private_file_response(item.file, filename=f"{item.application.number}-{item.pk}{extension_of(item.file)}")
 
 

@@ -1,4 +1,5 @@
-"""Invoice download: the applicant, the account's users and organisation, and staff; 404 for anyone else."""
+"""Invoice download: the applicant, the account's users and organisation, and staff of the tenant
+verified with two factors and allowed for the account's branch; 404 for anyone else."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from billing import tasks
 from billing.invoicing import form_invoice_for_application
 from portal.models import Tenant
 from tests.billing.conftest import book
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
 
 
 @pytest.fixture
@@ -54,11 +55,54 @@ def test_a_member_of_the_accounts_organization_downloads_it(client, rendered):
     assert client.get(url(rendered)).status_code == 200
 
 
-def test_staff_of_the_tenant_download_it(client, tenant, rendered):
-    staff = StaffMembershipFactory(tenant=tenant).user
-    client.force_login(staff)
+def test_verified_staff_of_the_tenant_download_it(client, tenant, rendered):
+    login_verified_staff(client, StaffMembershipFactory(tenant=tenant).user)
 
     assert client.get(url(rendered)).status_code == 200
+
+
+def test_verified_staff_of_the_accounts_branch_download_it(client, tenant, rendered):
+    membership = StaffMembershipFactory(tenant=tenant)
+    membership.branches.set([rendered.account.branch])
+    login_verified_staff(client, membership.user)
+
+    assert client.get(url(rendered)).status_code == 200
+
+
+def test_a_reviewer_of_another_branch_gets_404(client, tenant, rendered):
+    membership = StaffMembershipFactory(tenant=tenant)
+    membership.branches.set([BranchFactory(tenant=tenant)])
+    login_verified_staff(client, membership.user)
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_staff_logged_in_with_a_password_only_get_404(client, tenant, rendered):
+    client.force_login(StaffMembershipFactory(tenant=tenant).user)
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_an_unverified_superuser_gets_404(client, rendered):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_a_verified_member_of_the_tenant_who_is_not_staff_gets_404(client, tenant, rendered):
+    """A StaffMembership left on a user whose is_staff was taken away grants nothing."""
+    membership = StaffMembershipFactory(tenant=tenant)
+    membership.user.is_staff = False
+    membership.user.save()
+    login_verified_staff(client, membership.user)
+
+    assert client.get(url(rendered)).status_code == 404
+
+
+def test_a_stranger_does_not_learn_that_an_unrendered_invoice_exists(client, other_user, invoice):
+    client.force_login(other_user)
+
+    assert client.get(url(invoice)).status_code == 404
 
 
 def test_another_user_gets_404(client, other_user, rendered):
@@ -68,7 +112,7 @@ def test_another_user_gets_404(client, other_user, rendered):
 
 
 def test_staff_of_another_tenant_get_404(client, other_tenant, rendered):
-    client.force_login(StaffMembershipFactory(tenant=other_tenant).user)
+    login_verified_staff(client, StaffMembershipFactory(tenant=other_tenant).user)
 
     assert client.get(url(rendered)).status_code == 404
 

@@ -48,13 +48,38 @@ def eager_celery():
     app.conf.task_always_eager = previous
 
 
+# What Chromium writes to the console when the Content-Security-Policy blocks something
+# ("Refused to apply inline style because it violates the following Content Security Policy
+# directive: …", "Refused to execute inline script …", "Refused to load the image …").
+CSP_VIOLATION = ("Content Security Policy", "Refused to")
+
+
+def watch_for_csp_violations(context):
+    """Collect the CSP violations of every page of ``context``: check the list before closing it
+    (assert_no_csp_violations)."""
+    violations = []
+
+    def on_console(message):
+        if any(marker in message.text for marker in CSP_VIOLATION):
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+    return violations
+
+
+def assert_no_csp_violations(violations):
+    assert not violations, "the Content-Security-Policy blocked:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server, eager_celery):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    violations = watch_for_csp_violations(context)
     page = context.new_page()
     yield page
     context.close()
+    assert_no_csp_violations(violations)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from applications.models import Application, Status
 from billing.models import Invoice
 from portal.models import Notification, Workflow
+from tests.e2e.conftest import assert_no_csp_violations, watch_for_csp_violations
 from tests.factories import PASSWORD, BranchFactory, StaffMembershipFactory, TenantFactory, UserFactory
 from tests.w1_factories import (
     MeterFactory,
@@ -136,17 +137,20 @@ def citizen_submits_two_meters(page, tmp_path):
 def staff_accept_in_the_admin(browser, live_server, world, number):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    violations = watch_for_csp_violations(context)
     admin = context.new_page()
     try:
         admin.goto("/admin/")
-        # django-otp's login form lists the user's devices once the password is right; the token
-        # is then checked against the device chosen (django-otp no longer tries every device).
+        # One form for everyone: e-mail, password, the kind of code (the authenticator app by
+        # default) and the code, in one submit; a refusal never renders the password back.
         admin.get_by_label("E-mail").fill("reviewer@azersu.test")
-        admin.get_by_label("Password").fill(PASSWORD)
+        admin.get_by_label("Password").fill("not-the-password")
+        admin.get_by_label("OTP Token").fill(current_token(world["device"]))
         admin.get_by_role("button", name="Log in").click()
-        expect(admin.locator("main")).to_contain_text("Please enter your OTP token.")
+        expect(admin.locator("main")).to_contain_text("Please enter the correct e-mail address, password and code")
+        expect(admin.get_by_label("Password")).to_have_value("")
         admin.get_by_label("Password").fill(PASSWORD)
-        admin.get_by_label("OTP Device").select_option(label="phone")
+        expect(admin.get_by_label("OTP Device")).to_have_value("totp")
         admin.get_by_label("OTP Token").fill(current_token(world["device"]))
         admin.get_by_role("button", name="Log in").click()
         expect(admin.locator("#user-tools")).to_contain_text("Log out")
@@ -154,12 +158,17 @@ def staff_accept_in_the_admin(browser, live_server, world, number):
         admin.get_by_role("link", name="Readings applications").first.click()
         row = admin.locator("#result_list tbody tr", has_text=number)
         expect(row).to_have_count(1)
+        # The review page (flag badges styled by static/css/staff.css, nothing inline), then back.
+        row.get_by_role("link", name=number).click()
+        expect(admin.locator("table.readings-review")).to_be_visible()
+        admin.go_back()
         row.locator("input[name=_selected_action]").check()
         admin.locator("select[name=action]").select_option("accept")
         admin.get_by_role("button", name="Go").click()
         expect(admin.locator(".messagelist")).to_contain_text("1 application accepted.")
     finally:
         context.close()
+    assert_no_csp_violations(violations)
 
 
 def test_a_citizen_submits_two_meters_staff_accept_and_the_citizen_downloads_the_invoice(

@@ -20,6 +20,7 @@ PARAMETERLESS = [route for route in ROUTES if not route.has_params]
 PUBLIC = {
     "home",
     "healthz",
+    "brand_css",
     "set_language",
     "dev_outbox",
     "accounts:login",
