@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
 ]
 
+handler400 = "portal.limits.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -2,7 +2,9 @@
 
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,7 +82,8 @@ def submit_readings_form(request):
         else:
             formset = ReadingLineFormSet(request.POST, request.FILES, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
             contact = ContactForm(request.POST, region=region)
-            if formset.is_valid() and contact.is_valid():
+            # The photos are decoded last, once everything else is valid (decoding is the costly part).
+            if formset.is_valid() and contact.is_valid() and formset.reencode_photos():
                 try:
                     application = submit_readings(
                         tenant=tenant,
@@ -97,6 +100,10 @@ def submit_readings_form(request):
                     contact.add_error(None, error)
                 else:
                     request.session.pop(session_key(tenant), None)
+                    if not session_saved(request):
+                        # The readings are committed but the session is gone (logged out in another tab,
+                        # expired): the number is shown here rather than a 400 from the session middleware.
+                        return render(request, "readings/submission_done.html", {"application": application})
                     return redirect("readings:submission_done", number=application.number)
 
     meter_rows = [(s, *s.plausible_range(today)) for s in active]
@@ -112,6 +119,17 @@ def submit_readings_form(request):
             "max_lines": MAX_LINES,
         },
     )
+
+
+def session_saved(request):
+    """Save the session now; if it cannot be (its row was deleted meanwhile), forget it so that the
+    session middleware does not answer 400, and say so."""
+    try:
+        request.session.save()
+    except (UpdateError, DatabaseError):
+        request.session = request.session.__class__()  # empty: the middleware only clears the cookie
+        return False
+    return True
 
 
 def existing_application(request, key):
