@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from portal.admin_params import ChangelistParamsMixin
+
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
     """E-mail, password and the authenticator code in one submit.
@@ -66,7 +68,7 @@ def is_tenant_owned(model):
     return any(f.name == "tenant" and f.is_relation for f in model._meta.get_fields())
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class TenantScopedAdmin(ChangelistParamsMixin, admin.ModelAdmin):
     """Base admin for tenant-owned models.
 
     ``tenant_path`` is the lookup from the model to its tenant; ``branch_path`` (optional) the

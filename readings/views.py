@@ -15,7 +15,7 @@ from meters.selectors import meter_summaries, normalize_serial
 from portal.admin_site import staff_scope_q
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
-from portal.forms import normalize_idempotency_key
+from portal.forms import carried_idempotency_key, normalize_idempotency_key
 from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
@@ -76,8 +76,8 @@ def submit_readings_form(request):
             return redirect("readings:submission_done", number=existing.number)
         if "add_line" in request.POST:
             formset = formset_with_one_more_line(request.POST, form_kwargs)
-            contact = ContactForm(initial=request.POST.dict(), region=region)
-            contact.fields["idempotency_key"].initial = request.POST.get("idempotency_key")
+            key = carried_idempotency_key(request.POST.get("idempotency_key"))
+            contact = ContactForm(initial={**request.POST.dict(), "idempotency_key": key}, region=region)
             files_dropped = bool(request.FILES)
         else:
             formset = ReadingLineFormSet(request.POST, request.FILES, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
