@@ -10,6 +10,7 @@ Hypothesis is derandomized and kept small so CI is stable and quick.
 import re
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,15 @@ def target(world, route):
         probe = REGISTRY[route.name](world).control
         return probe.user, url_for(probe, route.name)
     return world.owner, tenant_reverse(world.tenant_a, route.name)
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A random body may set the owner's language; the middleware activates it for the thread, and
+    tests after this one compare English messages."""
+    current = translation.get_language()
+    yield
+    translation.activate(current)
 
 
 @pytest.mark.django_db
