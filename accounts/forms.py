@@ -80,8 +80,11 @@ class RegistrationForm(PhoneFieldMixin, forms.Form):
 
 
 class LoginForm(forms.Form):
+    # 254 as the user's e-mail column: a longer one is refused before django-axes stores it (255).
     email = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

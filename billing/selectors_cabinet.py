@@ -29,13 +29,17 @@ from billing.services import (
 from meters.models import Meter, Reading
 from portal.dates import month_end, month_start
 
+MIN_PERIOD_YEAR = 1900
+
 
 def parse_period(text):
-    """The first day of the month written ``YYYY-MM``, or None when it is not one."""
+    """The first day of the month written ``YYYY-MM``, or None when it is not one (or is so far
+    back that the month before it, which the pages link to, would not be a date: ?period=0001-01)."""
     try:
-        return datetime.datetime.strptime(text or "", "%Y-%m").date()
+        period = datetime.datetime.strptime(text or "", "%Y-%m").date()
     except ValueError:
         return None
+    return period if period.year >= MIN_PERIOD_YEAR else None
 
 
 # -- billing history ------------------------------------------------------------------------------

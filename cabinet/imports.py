@@ -3,6 +3,12 @@
 An upload is trusted only after the size, the extension, the real type read by libmagic (never the
 browser's content type) and a full parse agree. Columns are taken by position, in the template's
 order, and the first row is the header. A row whose current reading is empty is not reported.
+
+Limits are checked before anything is loaded: the file's size; for an XLSX (a zip) the size of
+each member once inflated and the sheet's declared dimension; and the sheet is then read in
+streaming mode (openpyxl read-only) no further than the row and column limits. Each current
+reading goes through the page form's rule (``reading_value``), so a file cannot book a value the
+page would refuse.
 """
 
 import csv
@@ -24,8 +30,17 @@ from meters.selectors import normalize_serial
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# The template has 6 columns; a few more are tolerated (notes the subscriber added on the right).
+MAX_COLUMNS = 30
+# A cell longer than this is not a meter number or a reading (csv's own limit is 131,072).
+MAX_CELL_CHARS = 1000
 # An XLSX is a zip: refuse one that would inflate past this (a "zip bomb").
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+MAX_MEMBER_BYTES = 20 * 1024 * 1024
+MAX_MEMBERS = 100
+# Meters have at most 8 or 9 black digits: what is larger is a typing error, not a reading.
+MAX_READING = Decimal("1e9")
+MAX_READING_CHARS = 20
 XLSX_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"}
 CSV_TYPES = {"application/csv"}  # besides every text/* type
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
@@ -84,6 +99,49 @@ def xlsx_template(rows):
 # -- reading an upload ----------------------------------------------------------------------------
 
 
+def reading_value(text):
+    """The current reading typed on the page or written in a file, as Decimal; ValidationError
+    when it is not a plain number of at most 3 decimals below MAX_READING. None when empty."""
+    text = "".join(str(text).split()).replace(",", ".")
+    if not text:
+        return None
+    not_a_number = ValidationError(gettext_lazy("Enter the reading as a number."), code="invalid")
+    if len(text) > MAX_READING_CHARS:
+        raise not_a_number
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise not_a_number from None
+    if not value.is_finite() or value.as_tuple().exponent < -3:
+        raise not_a_number
+    if abs(value) >= MAX_READING:
+        raise ValidationError(
+            gettext_lazy("The reading has more digits than a meter shows. Enter the black digits of the meter."),
+            code="too_large",
+        )
+    return value
+
+
+def damaged_xlsx():
+    return ValidationError(
+        _("The XLSX file is damaged. Save it again from your spreadsheet program, or use the CSV template."),
+        code="damaged",
+    )
+
+
+def too_many_rows():
+    return ValidationError(
+        _("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many"
+    )
+
+
+def too_many_columns():
+    return ValidationError(
+        _("The file has more than %(max)s columns. Use the columns of the template.") % {"max": MAX_COLUMNS},
+        code="too_wide",
+    )
+
+
 def read_table(uploaded):
     """The cells of an uploaded CSV or XLSX file as a list of rows; ValidationError if unusable."""
     if uploaded.size > MAX_FILE_BYTES:
@@ -115,11 +173,28 @@ def _read_csv(data):
     except csv.Error:  # too little text to tell: the template's own delimiter
         dialect = SemicolonDialect
     table = []
-    for line in csv.reader(io.StringIO(text), dialect):
-        table.append(line)
-        if len(table) > MAX_ROWS + 1:
-            raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+    try:
+        for line in csv.reader(io.StringIO(text), dialect):
+            if len(line) > MAX_COLUMNS:
+                raise too_many_columns()
+            if any(len(cell) > MAX_CELL_CHARS for cell in line):
+                raise long_cell()
+            table.append(line)
+            if len(table) > MAX_ROWS + 1:
+                raise too_many_rows()
+    except csv.Error:  # a field longer than csv's own limit, a NUL byte, a broken quote
+        raise ValidationError(
+            _("The CSV file could not be read: a cell is too long or its quotes are not closed."), code="damaged"
+        ) from None
     return table
+
+
+def long_cell():
+    return ValidationError(
+        _("A cell of the file is longer than %(max)s characters. Use the columns of the template.")
+        % {"max": MAX_CELL_CHARS},
+        code="long_cell",
+    )
 
 
 def _read_xlsx(data):
@@ -127,24 +202,49 @@ def _read_xlsx(data):
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ValidationError(_("The XLSX file is damaged."), code="damaged") from None
-    if "xl/workbook.xml" not in names or inflated > MAX_UNZIPPED_BYTES:
-        raise ValidationError(_("The XLSX file is damaged."), code="damaged")
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise damaged_xlsx() from None
+    # The sizes the zip declares are what its members inflate to (zipfile refuses to read past them).
+    if (
+        "xl/workbook.xml" not in {member.filename for member in members}
+        or len(members) > MAX_MEMBERS
+        or any(member.file_size > MAX_MEMBER_BYTES for member in members)
+        or sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES
+    ):
+        raise damaged_xlsx()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken workbook
-        raise ValidationError(_("The XLSX file is damaged."), code="damaged") from None
-    table = []
+        raise damaged_xlsx() from None
     try:
-        for line in workbook.worksheets[0].iter_rows(values_only=True):
-            table.append(list(line))
-            if len(table) > MAX_ROWS + 1:
-                raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+        return _sheet_rows(workbook)
+    except ValidationError:
+        raise
+    except Exception:  # broken XML, a text in a number cell, a bad cell reference, a missing shared string
+        raise damaged_xlsx() from None
     finally:
         workbook.close()
+
+
+def _sheet_rows(workbook):
+    if not workbook.worksheets:
+        raise damaged_xlsx()
+    sheet = workbook.worksheets[0]
+    # The dimension the sheet declares (read from its first bytes) is checked before any row.
+    if (sheet.max_row or 0) > MAX_ROWS + 1:
+        raise too_many_rows()
+    if (sheet.max_column or 0) > MAX_COLUMNS:
+        raise too_many_columns()
+    table = []
+    # One row past the limit is read, to tell a full file from a too long one; a row declared far
+    # below is never reached (the streaming parser stops at max_row).
+    for line in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True):
+        if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARS for cell in line):
+            raise long_cell()
+        table.append(list(line))
+        if len(table) > MAX_ROWS + 1:
+            raise too_many_rows()
     return table
 
 
@@ -170,18 +270,12 @@ def _cell(line, index):
 
 
 def parse_value(cell):
-    if isinstance(cell, bool):
-        raise ValueError
-    if isinstance(cell, int | float | Decimal):
-        return Decimal(str(cell))
-    text = "".join(str(cell).split()).replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not value.is_finite():
-        raise ValueError
-    return value
+    """The current reading of a file's cell by the page form's rule (``reading_value``)."""
+    if isinstance(cell, bool | datetime.date | datetime.time | datetime.timedelta):
+        raise ValidationError(gettext_lazy("Enter the reading as a number."), code="invalid")
+    if isinstance(cell, float):
+        cell = repr(cell)  # 1e+20, inf, nan: refused by the rule below like the typed text
+    return reading_value(cell)
 
 
 def parse_date(cell, today):
@@ -221,8 +315,8 @@ def check_rows(table, *, meter_rows, today):
         seen.add(row.meter_id)
         try:
             row.value = parse_value(value_cell)
-        except ValueError:
-            row.error = _("The current reading is not a number.")
+        except ValidationError as error:
+            row.error = " ".join(error.messages)
             continue
         try:
             row.reading_date = parse_date(date_cell, today)

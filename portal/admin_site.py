@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from portal.admin_params import ChangelistParamsMixin
+
 # One answer for every refusal: a wrong password, a wrong or missing code, a user without a
 # device, a throttled device. A message (or a field) that only a right password gets would tell
 # an attacker that he has the password.
@@ -115,7 +117,7 @@ def is_tenant_owned(model):
     return any(f.name == "tenant" and f.is_relation for f in model._meta.get_fields())
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class TenantScopedAdmin(ChangelistParamsMixin, admin.ModelAdmin):
     """Base admin for tenant-owned models.
 
     ``tenant_path`` is the lookup from the model to its tenant; ``branch_path`` (optional) the

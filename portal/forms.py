@@ -15,6 +15,12 @@ def normalize_idempotency_key(value):
         return None
 
 
+def carried_idempotency_key(value):
+    """The key a re-shown form carries on: the posted one if it is a key, else a new one (a NUL
+    byte or a long string in the hidden field is never written back into the page)."""
+    return normalize_idempotency_key(value) or uuid.uuid4().hex
+
+
 class IdempotencyKeyField(forms.CharField):
     """A hidden key made when the form is shown, so posting the same form twice (a double click,
     a retry) returns the first application instead of registering a second one."""

@@ -5,10 +5,16 @@ streamed to temporary files before a form could say it is too large. The declare
 is checked here instead, and the answer is a 413 page in the user's language (this middleware
 runs after LanguageMiddleware has chosen it). Bodies without a Content-Length (chunked) are
 limited by the web server in front (gunicorn/nginx client_max_body_size).
+
+``bad_request`` is the project's 400 page (handler400): Django answers a post with more files
+than DATA_UPLOAD_MAX_NUMBER_FILES, or more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS, with a 400
+whose default page is a bare English "Bad Request (400)".
 """
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 class RequestBodyLimitMiddleware:
@@ -31,3 +37,15 @@ class RequestBodyLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, TooManyFilesSent):
+        message = _(
+            "The form carried more than %(max)s files, so it was not received. Attach fewer files and send it again."
+        ) % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _("The form carried too many fields, so it was not received. Open the form again and send it.")
+    else:
+        message = _("The request could not be understood. Open the page again from the portal’s menu.")
+    return render(request, "portal/bad_request.html", {"message": message}, status=400)

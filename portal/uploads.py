@@ -5,12 +5,20 @@ bytes by libmagic (never the browser's content type), an extension that matches 
 full parse. Images are decoded by Pillow restricted to the expected formats under an explicit
 pixel limit and re-encoded without EXIF (which carries the phone's GPS position); HEIC photos from
 iPhones are converted to JPEG. PDFs must parse, must not be encrypted and must not carry scripts,
-launch actions or embedded files. The stored name is generated here, never taken from the user.
+actions, links, forms or embedded files. A file that is also another format (HTML in its first
+bytes, a ZIP after the PDF's end) is refused. The stored name is generated here, never taken from
+the user.
+
+Checking is split in two so a form can do the cheap part first: ``check_upload`` reads the bytes
+and the type (and parses a PDF), ``reencode`` decodes an image — the expensive part, done only once
+the rest of the form is valid, one photo at a time, under a ``PixelBudget`` shared by the request.
 """
 
 import io
 import re
+import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import magic
@@ -18,7 +26,7 @@ import pillow_heif
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -40,15 +48,85 @@ ACCEPTED_TYPES = {
 }
 ACCEPTED_EXTENSIONS = "PDF, JPG, JPEG, PNG, HEIC"
 
-# PDF names that run code or carry other files. Names may hide letters as #xx escapes.
-FORBIDDEN_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles"})
-FORBIDDEN_PDF_NAME_RE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%{}]|$)")
+# A request's photos together: two or three full-size phone photos, not twenty (twenty lines of
+# 49-megapixel JPEGs took 20 s and 1.3 GB of one worker).
+MAX_PIXELS_PER_REQUEST = 150_000_000
+
+# PDF names that run code, act on opening, leave the document or carry other files: scripts,
+# automatic and additional actions, launch and link actions, form submission, XFA forms,
+# embedded files and rich media. Names may hide letters as #xx escapes.
+FORBIDDEN_PDF_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/URI",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/XFA",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+    }
+)
+FORBIDDEN_PDF_NAME_RE = re.compile(
+    rb"/(?:%s)(?=[\s/<>\[\]()%%{}]|$)" % b"|".join(name[1:].encode() for name in sorted(FORBIDDEN_PDF_NAMES))
+)
 PDF_NAME_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 MAX_PDF_OBJECTS = 100_000
+# What a browser sniffing the first bytes would take for a web page: a file carrying it is a polyglot.
+HTML_MARKERS_RE = re.compile(rb"<(?:html|head|body|script|iframe|svg|object|embed|meta|!doctype)", re.IGNORECASE)
+SNIFFED_BYTES = 1024
+ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
+ZIP_TAIL_BYTES = 65_536 + 22  # where zip readers look for the end of the central directory
+
+# WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process when it is
+# imported; a citizen's photo must decode completely, so the flag is turned off while we load.
+_truncation_lock = threading.Lock()
 
 
-def clean_upload(uploaded):
+@dataclass
+class CheckedUpload:
+    """An upload whose size, type and extension agree (and, for a PDF, whose content is checked)."""
+
+    data: bytes
+    real_type: str
+    formats: list | None
+
+    @property
+    def is_pdf(self):
+        return self.formats is None
+
+
+class PixelBudget:
+    """The pixels one request may still decode."""
+
+    def __init__(self, limit=MAX_PIXELS_PER_REQUEST):
+        self.remaining = limit
+
+    def spend(self, pixels):
+        if pixels > self.remaining:
+            raise ValidationError(
+                _(
+                    "The photos of this form are too large together. Attach smaller photos (a few megapixels "
+                    "each is enough to read a meter)."
+                ),
+                code="pixel_budget",
+            )
+        self.remaining -= pixels
+
+
+def clean_upload(uploaded, *, budget=None):
     """Return a ContentFile safe to store (server-generated name), or raise ValidationError."""
+    return reencode(check_upload(uploaded), budget=budget)
+
+
+def check_upload(uploaded):
+    """The cheap checks (size, real type, extension, no polyglot, PDF content): a CheckedUpload."""
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is larger than %(limit)s MB. Attach a smaller photo or scan."),
@@ -77,11 +155,29 @@ def clean_upload(uploaded):
             code="extension_mismatch",
             params={"extension": extension or "—", "formats": ACCEPTED_EXTENSIONS},
         )
+    if HTML_MARKERS_RE.search(data[:SNIFFED_BYTES]):
+        raise polyglot()
     if real_type == "application/pdf":
         check_pdf(data)
-        return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
-    content, stored_extension = reencode_image(data, formats)
+    return CheckedUpload(data=data, real_type=real_type, formats=formats)
+
+
+def reencode(checked, *, budget=None):
+    """The ContentFile to store: a checked PDF as it is, an image decoded and encoded again."""
+    if checked.is_pdf:
+        return ContentFile(checked.data, name=f"{uuid.uuid4().hex}.pdf")
+    content, stored_extension = reencode_image(checked.data, checked.formats, budget=budget)
     return ContentFile(content, name=f"{uuid.uuid4().hex}{stored_extension}")
+
+
+def polyglot():
+    return ValidationError(
+        _(
+            "This file is also readable as another kind of file (a web page or an archive). Attach a plain scan "
+            "or photo."
+        ),
+        code="polyglot",
+    )
 
 
 def unreadable_image():
@@ -90,8 +186,28 @@ def unreadable_image():
     )
 
 
-def reencode_image(data, formats):
+def reencode_image(data, formats, *, budget=None):
     """Decode the image fully (under the pixel limit) and encode it again without metadata."""
+    with _truncation_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            source_format, upright = _decode_image(data, formats, budget)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+    output = io.BytesIO()
+    if source_format == "PNG":
+        # No pnginfo and no exif argument: text chunks and eXIf are not written.
+        upright.save(output, format="PNG", optimize=True)
+        return output.getvalue(), ".png"
+    if upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    upright.save(output, format="JPEG", quality=90, optimize=True)  # HEIC arrives here too: stored as JPEG
+    return output.getvalue(), ".jpg"
+
+
+def _decode_image(data, formats, budget):
     try:
         with Image.open(io.BytesIO(data), formats=formats) as image:
             width, height = image.size
@@ -105,6 +221,8 @@ def reencode_image(data, formats):
                     code="too_many_pixels",
                     params={"width": width, "height": height, "megapixels": MAX_IMAGE_PIXELS // 1_000_000},
                 )
+            if budget is not None:
+                budget.spend(width * height)
             image.load()
             source_format = image.format
             # Apply the camera's orientation before its EXIF goes, or the photo would turn sideways.
@@ -117,16 +235,7 @@ def reencode_image(data, formats):
         )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise unreadable_image()
-
-    output = io.BytesIO()
-    if source_format == "PNG":
-        # No pnginfo and no exif argument: text chunks and eXIf are not written.
-        upright.save(output, format="PNG", optimize=True)
-        return output.getvalue(), ".png"
-    if upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    upright.save(output, format="JPEG", quality=90, optimize=True)  # HEIC arrives here too: stored as JPEG
-    return output.getvalue(), ".jpg"
+    return source_format, upright
 
 
 def check_pdf(data):
@@ -134,6 +243,11 @@ def check_pdf(data):
         _("This PDF contains scripts, actions or attached files. Attach a plain scan or a photo instead."),
         code="active_pdf",
     )
+    if not data.startswith(b"%PDF-"):  # libmagic accepts a header up to 1 KB in: room for a web page
+        raise polyglot()
+    end = data.rfind(b"%%EOF")
+    if end < 0 or data[end + len(b"%%EOF") :].strip() or ZIP_END_OF_DIRECTORY in data[-ZIP_TAIL_BYTES:]:
+        raise polyglot()  # something after the PDF's end, or an archive inside: another file in this one
     unescaped = PDF_NAME_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
     if FORBIDDEN_PDF_NAME_RE.search(unescaped):
         raise refused
@@ -170,7 +284,7 @@ def has_active_content(root):
         if isinstance(node, DictionaryObject):
             if FORBIDDEN_PDF_NAMES.intersection(node.keys()):
                 return True
-            if node.get("/S") in ("/JavaScript", "/Launch"):
+            if node.get("/S") in FORBIDDEN_PDF_NAMES or node.get("/Type") == "/EmbeddedFile":
                 return True
             stack.extend(node.values())
         elif isinstance(node, ArrayObject):

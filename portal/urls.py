@@ -25,6 +25,8 @@ urlpatterns = [
     path("brands.css", views.brand_css, name="brand_css"),
 ]
 
+handler400 = "portal.limits.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

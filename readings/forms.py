@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import normalize_phone
 from meters.selectors import normalize_serial
 from portal.forms import IdempotencyKeyField
-from portal.uploads import clean_upload
+from portal.uploads import CheckedUpload, PixelBudget, check_upload, reencode
 from readings.services import ReadingLine, assess_line
 from readings.services.lookup import look_up_account
 
@@ -82,8 +82,9 @@ class ReadingLineForm(forms.Form):
         return serial
 
     def clean_photo(self):
+        # Only the cheap checks here: the photo is decoded by the formset once the whole form is valid.
         photo = self.cleaned_data.get("photo")
-        return clean_upload(photo) if photo else None
+        return check_upload(photo) if photo else None
 
     def clean(self):
         cleaned = super().clean()
@@ -138,6 +139,21 @@ class BaseReadingLineFormSet(BaseFormSet):
                     params={"serial": form.summary.meter.serial_number},
                 )
             seen.add(form.summary.meter.pk)
+
+    def reencode_photos(self):
+        """Decode and re-encode the lines' photos, one at a time under one pixel budget for the
+        request; False (with the error at the line's photo) when one cannot be stored."""
+        budget = PixelBudget()
+        for form in self.forms:
+            checked = form.cleaned_data.get("photo") if form.has_changed() and form.summary is not None else None
+            if not isinstance(checked, CheckedUpload):
+                continue
+            try:
+                form.cleaned_data["photo"] = reencode(checked, budget=budget)
+            except ValidationError as error:
+                form.add_error("photo", error)
+                return False
+        return True
 
     def lines(self):
         return [form.to_line() for form in self.forms if form.has_changed() and form.summary is not None]

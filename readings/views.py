@@ -2,7 +2,9 @@
 
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -14,7 +16,7 @@ from portal.access import require_download
 from portal.clients import client_ip
 from portal.decorators import tenant_required
 from portal.files import extension_of, private_file_response
-from portal.forms import normalize_idempotency_key
+from portal.forms import carried_idempotency_key, normalize_idempotency_key
 from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
@@ -77,13 +79,14 @@ def submit_readings_form(request):
             return redirect("readings:submission_done", number=existing.number)
         if "add_line" in request.POST:
             formset = formset_with_one_more_line(request.POST, form_kwargs)
-            contact = ContactForm(initial=request.POST.dict(), region=region)
-            contact.fields["idempotency_key"].initial = request.POST.get("idempotency_key")
+            key = carried_idempotency_key(request.POST.get("idempotency_key"))
+            contact = ContactForm(initial={**request.POST.dict(), "idempotency_key": key}, region=region)
             files_dropped = bool(request.FILES)
         else:
             formset = ReadingLineFormSet(request.POST, request.FILES, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
             contact = ContactForm(request.POST, region=region)
-            if formset.is_valid() and contact.is_valid():
+            # The photos are decoded last, once everything else is valid (decoding is the costly part).
+            if formset.is_valid() and contact.is_valid() and formset.reencode_photos():
                 try:
                     application = submit_readings(
                         tenant=tenant,
@@ -100,6 +103,10 @@ def submit_readings_form(request):
                     contact.add_error(None, error)
                 else:
                     request.session.pop(session_key(tenant), None)
+                    if not session_saved(request):
+                        # The readings are committed but the session is gone (logged out in another tab,
+                        # expired): the number is shown here rather than a 400 from the session middleware.
+                        return render(request, "readings/submission_done.html", {"application": application})
                     return redirect("readings:submission_done", number=application.number)
 
     meter_rows = [(s, *s.plausible_range(today)) for s in active]
@@ -118,6 +125,17 @@ def submit_readings_form(request):
             "max_lines": MAX_LINES,
         },
     )
+
+
+def session_saved(request):
+    """Save the session now; if it cannot be (its row was deleted meanwhile), forget it so that the
+    session middleware does not answer 400, and say so."""
+    try:
+        request.session.save()
+    except (UpdateError, DatabaseError):
+        request.session = request.session.__class__()  # empty: the middleware only clears the cookie
+        return False
+    return True
 
 
 def existing_application(request, key):

@@ -1,14 +1,12 @@
 """Forms of the cabinet's readings pages (W5, W4 "meter readings"): field parsing only; the rules
 of acceptance live in meters.services.period_readings."""
 
-from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.imports import read_table
+from cabinet.imports import read_table, reading_value
 from portal.dates import add_months
 
 RECENT_PERIODS = 12
@@ -49,16 +47,7 @@ class ReadingRowForm(forms.Form):
     reading_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_value(self):
-        text = "".join(self.cleaned_data["value"].split()).replace(",", ".")
-        if not text:
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_("Enter the reading as a number."), code="invalid") from None
-        if not value.is_finite() or value.as_tuple().exponent < -3 or abs(value) >= Decimal("1e9"):
-            raise ValidationError(_("Enter the reading as a number."), code="invalid")
-        return value
+        return reading_value(self.cleaned_data["value"])  # the same rule as an uploaded file's cells
 
 
 class UploadForm(forms.Form):

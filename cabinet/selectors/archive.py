@@ -29,9 +29,10 @@ class Cursor:
         """A cursor from the URL, or None when absent or malformed (then the first page is shown)."""
         try:
             day, pk = (text or "").split("_")
-            return cls(datetime.date.fromisoformat(day), int(pk))
+            cursor = cls(datetime.date.fromisoformat(day), int(pk))
         except ValueError:
             return None
+        return cursor if 0 < cursor.pk < 2**63 else None  # a larger id overflows the database's integer
 
 
 @dataclass

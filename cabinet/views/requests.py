@@ -24,6 +24,7 @@ from cabinet.selectors import requests as selectors
 from cabinet.services import requests as services
 from portal.access import require_download
 from portal.files import extension_of, private_file_response
+from portal.forms import carried_idempotency_key
 
 EMPLOYEE_PREFIX = "employees"
 PAYLOADS = {
@@ -189,8 +190,8 @@ def employee_list_new(request, contract):
         form = EmployeeListForm()
     elif "add_row" in request.POST:
         formset = formset_with_one_more_row(request.POST, form_kwargs)
-        form = EmployeeListForm(initial=request.POST.dict())
-        form.fields["idempotency_key"].initial = request.POST.get("idempotency_key")
+        key = carried_idempotency_key(request.POST.get("idempotency_key"))
+        form = EmployeeListForm(initial={**request.POST.dict(), "idempotency_key": key})
     else:
         formset = employee_formset()(request.POST, prefix=EMPLOYEE_PREFIX, form_kwargs=form_kwargs)
         form = EmployeeListForm(request.POST)
