@@ -15,7 +15,7 @@ from applications.models import Application, Status
 from readings.models import OnSiteCheck, ReadingsApplication, SubmittedReading
 from readings.services import ReadingLine, send_to_on_site_check, submit_readings
 from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
+from tests.readings.helpers import YESTERDAY, account_with_history, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
