@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from applications import kinds, services
 from portal.models import Tenant
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
 
 
 @pytest.fixture(autouse=True)

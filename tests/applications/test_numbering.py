@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from applications.models import Application, ApplicationEvent, NumberSequence, Status
-from tests.factories import BranchFactory
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import BranchFactory
 
 pytestmark = pytest.mark.django_db
 

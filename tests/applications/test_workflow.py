@@ -10,8 +10,8 @@ from applications import kinds, services
 from applications.models import ApplicationEvent, ApplicationKind, Status
 from applications.selectors import public_timeline
 from portal.models import Notification
-from tests.factories import UserFactory
-from tests.w1_factories import ApplicationKindFactory
+from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationKindFactory
 
 pytestmark = pytest.mark.django_db
 

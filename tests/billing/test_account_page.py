@@ -13,7 +13,7 @@ from meters.models import Meter
 from portal.dates import add_months
 from portal.models import Tenant
 from tests.billing.conftest import book
-from tests.w1_factories import MeterFactory, SubscriberAccountFactory
+from tests.meters.factories import MeterFactory, SubscriberAccountFactory
 
 TODAY = datetime.date(2026, 10, 15)
 

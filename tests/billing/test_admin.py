@@ -10,7 +10,7 @@ from billing import invoicing, services
 from billing.models import Invoice, Payment, Tariff
 from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
-from tests.factories import StaffMembershipFactory
+from tests.portal.factories import StaffMembershipFactory
 
 
 @pytest.fixture

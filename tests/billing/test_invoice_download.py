@@ -8,8 +8,9 @@ from accounts.models import Organization, OrganizationMembership
 from billing import tasks
 from billing.invoicing import form_invoice_for_application
 from portal.models import Tenant
+from tests.accounts.factories import UserFactory
 from tests.billing.conftest import book
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.portal.factories import StaffMembershipFactory
 
 
 @pytest.fixture

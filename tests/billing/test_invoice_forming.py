@@ -10,8 +10,9 @@ from billing.invoicing import form_invoice_for_application
 from billing.models import Invoice
 from meters.models import Meter, Reading
 from portal.models import Tenant
+from tests.applications.factories import ApplicationFactory
 from tests.billing.conftest import book, make_tariff
-from tests.w1_factories import ApplicationFactory, MeterFactory
+from tests.meters.factories import MeterFactory
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ import pytest
 from accounts.models import OrganizationMembership
 from billing.models import Invoice, Payment
 from portal.urls_helpers import tenant_reverse
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory
+from tests.meters.factories import ContractFactory
 
 # Short names the tests use → the cabinet's URL names.
 BILLING_URL_NAMES = {"history": "billing_history"}

@@ -9,8 +9,9 @@ from cabinet.models import CabinetSettings
 from meters.models import Meter
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
-from tests.factories import TenantFactory
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory, ServicePointFactory
+from tests.accounts.factories import OrganizationFactory
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 # Short names the tests use → the cabinet's URL names.
 READINGS_URL_NAMES = {"period": "readings", "upload": "readings_upload", "template": "readings_template"}

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import OrganizationMembership
 from portal.urls_helpers import tenant_reverse
-from tests.factories import StaffMembershipFactory, TenantFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.meters.factories import ContractFactory
+from tests.portal.factories import StaffMembershipFactory, TenantFactory, login_verified_staff
 
 # Short names the tests use → the cabinet's URL names.
 REQUEST_URL_NAMES = {"list": "requests", "attachment": "request_attachment", "detail": "request_detail"}

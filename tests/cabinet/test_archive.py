@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from meters.models import Reading
 from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
-from tests.w1_factories import ReadingFactory, ServicePointFactory
+from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.selectors_cabinet import current_month_estimate
 from portal.models import Tenant
+from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import page_url
-from tests.w1_factories import MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
 
 D = datetime.date
 contract = billing_fixtures.contract

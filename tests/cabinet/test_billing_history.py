@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OrganizationMembership
 from portal.urls_helpers import tenant_reverse
+from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import make_invoice, page_url
-from tests.factories import UserFactory
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.meters.factories import ContractFactory
 
 D = datetime.date
 contract = billing_fixtures.contract

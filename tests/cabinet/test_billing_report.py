@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from accounts.models import OrganizationMembership
 from billing.models import MonthlyReport
+from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import make_invoice, make_payment, page_url
-from tests.factories import UserFactory
-from tests.w1_factories import MeterFactory, OrganizationFactory, ReadingFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
 
 D = datetime.date
 contract = billing_fixtures.contract

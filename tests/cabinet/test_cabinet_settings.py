@@ -15,8 +15,8 @@ from meters.models import Meter
 from portal import demo as portal_demo
 from portal.models import Workflow
 from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_tenant
-from tests.factories import TenantFactory
-from tests.w1_factories import MeterFactory, ServicePointFactory
+from tests.meters.factories import MeterFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 IN_WINDOW = datetime.date(2026, 10, 7)
@@ -89,7 +89,7 @@ def test_staff_tick_the_meter_kinds_of_their_cabinet_in_the_admin(client):
     from django.contrib.auth.models import Permission
     from django.urls import reverse
 
-    from tests.factories import StaffMembershipFactory, login_verified_staff
+    from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
     tenant = water_tenant("izh-admin")
     settings = CabinetSettings.objects.get(tenant=tenant)

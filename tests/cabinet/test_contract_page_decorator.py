@@ -14,7 +14,7 @@ from meters.models import Contract, Meter
 from portal.models import Tenant
 from portal.urls_helpers import tenant_reverse
 from tests.cabinet.readings_support import linked_contract, water_meter
-from tests.w1_factories import MeterFactory
+from tests.meters.factories import MeterFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
-from tests.factories import TenantFactory, UserFactory
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ServicePointFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.meters.factories import ContractFactory, MeterFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from cabinet.models import HotWaterVolume
 from meters.models import Meter
 from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
-from tests.w1_factories import ReadingFactory, ServicePointFactory
+from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

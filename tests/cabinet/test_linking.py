@@ -12,8 +12,9 @@ from django.urls import reverse
 from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.meters.factories import ContractFactory
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory
+from tests.accounts.factories import OrganizationFactory
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_a_removed_contract_can_be_linked_again_and_both_links_stay_in_the_histo
 
 
 def test_an_accountant_may_remove_a_contract_for_the_organization(client, tenant, user, organization):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     contract = linked_contract(tenant, organization, user, "ИВК-1024")
     accountant = UserFactory(email="accountant@izhstal.test")

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from cabinet.models import PeriodReading
 from meters.models import Meter, Reading
 from portal.models import Workflow
+from tests.accounts.factories import UserFactory
 from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
-from tests.factories import UserFactory
-from tests.w1_factories import MeterFactory, ServicePointFactory
+from tests.meters.factories import MeterFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -20,17 +20,11 @@ from portal.dates import add_months
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
+from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.cabinet.billing_fixtures import make_invoice, make_payment
 from tests.e2e.test_foundation_journey import PASSWORD, sent_messages, text_body
-from tests.factories import TenantFactory
-from tests.w1_factories import (
-    ContractFactory,
-    MeterFactory,
-    ReadingFactory,
-    ServicePointFactory,
-    TariffBlockFactory,
-    TariffFactory,
-)
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

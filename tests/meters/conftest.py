@@ -4,8 +4,9 @@ the meters admin."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.factories import StaffMembershipFactory, UserFactory
-from tests.readings.helpers import account_with_history
+from tests.accounts.factories import UserFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import StaffMembershipFactory
 
 
 @pytest.fixture

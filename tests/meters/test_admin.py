@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import login_verified_staff
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from meters.models import Reading
 from meters.services import correct_reading
-from tests.factories import login_verified_staff
+from tests.portal.factories import login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

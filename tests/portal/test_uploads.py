@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from portal.uploads import clean_upload
-from tests.readings.helpers import jpeg_bytes
+from tests.portal.factories import jpeg_bytes
 
 
 def upload(name, data, content_type="image/jpeg"):

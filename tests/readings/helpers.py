@@ -1,41 +1,14 @@
-"""Shared set-up for the readings tests: an Azersu account with a cold-water meter and history."""
+"""Shared set-up for the readings tests: the readings form's data and a photo to attach."""
 
 import datetime
-import io
 import uuid
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
-from tests.w1_factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+from tests.meters.factories import TODAY
+from tests.portal.factories import jpeg_bytes
 
-TODAY = datetime.date.today()  # Asia/Baku is ahead of UTC; tests keep a day of margin
-LAST_DATE = TODAY - datetime.timedelta(days=30)
 YESTERDAY = TODAY - datetime.timedelta(days=1)
-
-
-def account_with_history(tenant, branch, *, meters=1, code="1234567", readings=12):
-    """An account whose meters were read every 30 days for a year (10 m³ each time), the last
-    reading 200 m³ thirty days ago: usual use 1/3 m³ a day, expected range today 200 – 230."""
-    account = SubscriberAccountFactory(tenant=tenant, branch=branch, code=code)
-    for index in range(meters):
-        meter = MeterFactory(account=account, serial_number=f"SN-{index:04d}", seal_number=f"PL{index:04d}")
-        for step in range(readings):
-            ReadingFactory(
-                meter=meter,
-                value=Decimal("200") - 10 * step,
-                reading_date=LAST_DATE - datetime.timedelta(days=30 * step),
-            )
-    return account
-
-
-def jpeg_bytes(size=(64, 48), exif=None):
-    buffer = io.BytesIO()
-    image = Image.new("RGB", size, (120, 160, 200))
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(buffer, "JPEG", **kwargs)
-    return buffer.getvalue()
 
 
 def jpeg_upload(name="meter.jpg", **kwargs):

@@ -14,8 +14,10 @@ from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
 from readings.models import OnSiteCheck, SubmittedReading
 from readings.services import ReadingLine, send_to_on_site_check, submit_readings
-from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.readings.helpers import YESTERDAY, account_with_history, jpeg_upload
+from tests.accounts.factories import UserFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
+from tests.readings.helpers import YESTERDAY, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,10 @@ from readings.services import (
     send_to_on_site_check,
     submit_readings,
 )
-from tests.factories import StaffMembershipFactory
-from tests.readings.helpers import YESTERDAY, account_with_history, jpeg_upload
-from tests.w1_factories import TariffBlockFactory, TariffFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import StaffMembershipFactory
+from tests.readings.helpers import YESTERDAY, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

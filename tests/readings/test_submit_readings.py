@@ -12,8 +12,8 @@ from applications.models import Application
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubmittedReading
-from tests.readings.helpers import YESTERDAY, account_with_history, form_data, jpeg_upload, line_data
-from tests.w1_factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, SubscriberAccountFactory, account_with_history
+from tests.readings.helpers import YESTERDAY, form_data, jpeg_upload, line_data
 
 pytestmark = pytest.mark.django_db
 
