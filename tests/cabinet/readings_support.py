@@ -1,16 +1,14 @@
 """Shared set-up of the cabinet readings tests (W5): an Izhvodokanal-like tenant on the Russian
-calendar, a contract linked to the user's organization, its connection points and meters."""
+calendar, and the connection points and meters of a contract (tests.cabinet.factories.linked_contract)."""
 
 import datetime
 from decimal import Decimal
 
-from accounts.models import OrganizationMembership
 from cabinet.models import CabinetSettings
 from meters.models import Meter
 from portal.models import Tenant, Workflow
 from portal.urls_helpers import tenant_reverse
-from tests.accounts.factories import OrganizationFactory
-from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory, ServicePointFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, ServicePointFactory
 from tests.portal.factories import TenantFactory
 
 # Short names the tests use → the cabinet's URL names.
@@ -33,14 +31,6 @@ def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
         tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER] if cold_water_only else []
     )
     return tenant
-
-
-def linked_contract(tenant, user, **fields):
-    organization = OrganizationFactory()
-    OrganizationMembership.objects.get_or_create(organization=organization, user=user, defaults={"role": "owner"})
-    fields.setdefault("readings_deadline_day", 8)
-    fields.setdefault("hot_water_deadline_day", 6)
-    return ContractFactory(tenant=tenant, organization=organization, tax_number=organization.tax_number, **fields)
 
 
 def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9, 5), point=None, **fields):

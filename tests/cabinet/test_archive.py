@@ -10,7 +10,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, row_data, url, water_meter, water_tenant
 from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,13 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from billing.selectors_cabinet import current_month_estimate
 from portal.models import Tenant
 from tests.billing.factories import TariffBlockFactory, TariffFactory
-from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import page_url
 from tests.meters.factories import MeterFactory, ReadingFactory
 
 D = datetime.date
-contract = billing_fixtures.contract
-member = billing_fixtures.member
 TODAY = D(2026, 3, 18)
 
 

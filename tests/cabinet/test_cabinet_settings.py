@@ -14,7 +14,8 @@ from cabinet.models import CabinetSettings
 from meters.models import Meter
 from portal import demo as portal_demo
 from portal.models import Workflow
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, url, water_tenant
 from tests.meters.factories import MeterFactory, ServicePointFactory
 from tests.portal.factories import TenantFactory
 

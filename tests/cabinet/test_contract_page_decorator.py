@@ -13,7 +13,8 @@ from cabinet.models import CabinetSettings
 from meters.models import Contract, Meter
 from portal.models import Tenant
 from portal.urls_helpers import tenant_reverse
-from tests.cabinet.readings_support import linked_contract, water_meter
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import water_meter
 from tests.meters.factories import MeterFactory
 
 pytestmark = pytest.mark.django_db

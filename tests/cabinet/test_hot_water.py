@@ -8,7 +8,8 @@ import pytest
 
 from cabinet.models import HotWaterVolume
 from meters.models import Meter
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, url, water_meter, water_tenant
 from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,16 +5,15 @@ import time
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
 from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.cabinet.factories import member_of
 from tests.meters.factories import ContractFactory
-from tests.portal.factories import StaffMembershipFactory, login_verified_staff
+from tests.portal.factories import login_verified_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +29,8 @@ def fresh_throttle():
 
 
 @pytest.fixture
-def organization(user):
-    organization = OrganizationFactory(tax_number="1833001122", name="Izhstal LLC")
-    OrganizationMembership.objects.create(organization=organization, user=user, role="owner")
-    return organization
-
-
-@pytest.fixture
 def contract(tenant):
+    """Not linked yet: linking it is what these tests do."""
     return ContractFactory(tenant=tenant, number="ИВК-1024", tax_number="1833001122", counterparty_name="Izhstal LLC")
 
 
@@ -79,9 +72,7 @@ def test_linking_a_contract_adds_its_sections_to_the_menu(client, tenant, user, 
     assert (link_row.status, link_row.requested_by, link_row.decided_by) == ("active", user, None)
 
 
-def test_an_accountant_may_link_a_contract(client, tenant, organization, contract):
-    accountant = UserFactory(email="accountant@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
+def test_an_accountant_may_link_a_contract(client, tenant, organization, accountant, contract):
     client.force_login(accountant)
 
     link(client, tenant, "1833001122", "ИВК-1024")
@@ -91,7 +82,7 @@ def test_an_accountant_may_link_a_contract(client, tenant, organization, contrac
 
 
 def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
-    client, tenant, user, organization, contract
+    client, tenant, user, organization, contract, staff
 ):
     tenant.contract_link_needs_confirmation = True
     tenant.save()
@@ -109,7 +100,7 @@ def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
     assert contract.organization is None
 
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
     response = staff_client.post(
         reverse("admin:cabinet_contractlink_changelist"),
         {"action": "confirm", "_selected_action": [pending.pk]},
@@ -122,7 +113,7 @@ def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
     assert detail_url in home(client, tenant)
 
 
-def test_staff_may_reject_a_pending_link(client, tenant, user, organization, contract):
+def test_staff_may_reject_a_pending_link(client, tenant, user, organization, contract, staff):
     tenant.contract_link_needs_confirmation = True
     tenant.save()
     client.force_login(user)
@@ -130,7 +121,7 @@ def test_staff_may_reject_a_pending_link(client, tenant, user, organization, con
     pending = ContractLink.objects.get()
 
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
     staff_client.post(
         reverse("admin:cabinet_contractlink_changelist"), {"action": "reject", "_selected_action": [pending.pk]}
     )
@@ -191,12 +182,11 @@ def test_the_throttle_lifts_fifteen_minutes_after_the_first_failure(client, tena
     assert ContractLink.objects.get().status == "active"
 
 
-def test_failures_are_also_counted_per_address(client, tenant, user, organization, contract):
+def test_failures_are_also_counted_per_address(client, tenant, user, organization, accountant, contract):
     client.force_login(user)
     for attempt in range(5):
         link(client, tenant, "1833001122", f"WRONG-{attempt}", REMOTE_ADDR="203.0.113.7")
-    colleague = UserFactory(email="colleague@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=colleague, role="accountant")
+    colleague = accountant
     client.force_login(colleague)
 
     same_address = error_summary(link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="203.0.113.7"))
@@ -251,7 +241,7 @@ def test_linking_an_already_linked_contract_says_so(client, tenant, user, organi
 
 def test_one_cannot_link_for_an_organization_one_is_not_a_member_of(client, tenant, user, organization, contract):
     # A member of two organizations chooses among them; the company he is not part of is not a choice.
-    OrganizationMembership.objects.create(organization=OrganizationFactory(), user=user, role="owner")
+    member_of(OrganizationFactory(), user, "owner")
     foreign = OrganizationFactory(tax_number="1899999999")
     client.force_login(user)
 
@@ -278,17 +268,13 @@ def client_class_copy(client):
     return type(client)()
 
 
-def staff_member(tenant):
-    membership = StaffMembershipFactory(tenant=tenant, user__email="reviewer@azersu.test")
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["meters", "cabinet"]))
-    return membership.user
-
-
-def test_staff_see_the_link_history_on_the_contract_in_the_admin(client, tenant, user, organization, contract):
+def test_staff_see_the_link_history_on_the_contract_in_the_admin(
+    client, tenant, user, organization, contract, staff
+):
     client.force_login(user)
     link(client, tenant, "1833001122", "ИВК-1024")
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
 
     page = staff_client.get(reverse("admin:meters_contract_change", args=[contract.pk])).content.decode()
 

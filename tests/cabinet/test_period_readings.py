@@ -12,7 +12,8 @@ from cabinet.models import PeriodReading
 from meters.models import Meter, Reading
 from portal.models import Workflow
 from tests.accounts.factories import UserFactory
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, row_data, url, water_meter, water_tenant
 from tests.meters.factories import MeterFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db

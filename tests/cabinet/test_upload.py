@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from cabinet.models import PeriodReading
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, url, water_meter, water_tenant
 from tests.meters.factories import ServicePointFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from cabinet.models import PeriodReading
 from cabinet.windows import default_period, submission_window
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import freeze_today, row_data, url, water_meter, water_tenant
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

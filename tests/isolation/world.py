@@ -88,12 +88,13 @@ class World:
 
     @cached_property
     def organization(self):
-        from accounts.models import Organization, OrganizationMembership
+        from tests.accounts.factories import OrganizationFactory
+        from tests.cabinet.factories import member_of
 
-        organization = Organization.objects.create(
+        organization = OrganizationFactory(
             tax_number="990011223", name="Hidden Company LLC", legal_address="Hidden street 1"
         )
-        OrganizationMembership.objects.create(organization=organization, user=self.owner, role="owner")
+        member_of(organization, self.owner, "owner")
         return organization
 
     @cached_property
@@ -119,10 +120,10 @@ class World:
     @cached_property
     def contract(self):
         """A contract of tenant A linked to the owner's organization (the cabinet's object)."""
-        from tests.meters.factories import ContractFactory
+        from tests.cabinet.factories import linked_contract
 
-        return ContractFactory(
-            tenant=self.tenant_a,
+        return linked_contract(
+            self.tenant_a,
             organization=self.organization,
             number="ISOLATED-CONTRACT-1",
             counterparty_name="Hidden Counterparty JSC",
