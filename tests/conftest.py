@@ -54,3 +54,16 @@ def sms_outbox():
 def otp_login(db):
     """Log a client in as a user whose session passed the admin's TOTP step: otp_login(client, user)."""
     return login_verified_staff
+
+
+@pytest.fixture
+def freeze_today(monkeypatch):
+    """Make ``day`` today in every tenant's time zone, as every view, service and task asks it
+    (``Tenant.today()``): ``freeze_today(datetime.date(2026, 10, 5))`` returns the day."""
+    from portal.models import Tenant
+
+    def freeze(day):
+        monkeypatch.setattr(Tenant, "today", lambda tenant: day)
+        return day
+
+    return freeze

@@ -11,7 +11,6 @@ from billing import charts, services
 from billing.models import Invoice
 from meters.models import Meter
 from portal.dates import add_months
-from portal.models import Tenant
 from tests.billing.conftest import book
 from tests.meters.factories import MeterFactory, SubscriberAccountFactory
 
@@ -19,8 +18,8 @@ TODAY = datetime.date(2026, 10, 15)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: TODAY)
+def today(freeze_today):
+    freeze_today(TODAY)
 
 
 def monthly_readings(meter, months=24, step="10"):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from cabinet.models import CabinetSettings
 from meters.models import Meter
-from portal.models import Tenant, Workflow
+from portal.models import Workflow
 from portal.urls_helpers import tenant_reverse
 from tests.meters.factories import MeterFactory, ReadingFactory, ServicePointFactory
 from tests.portal.factories import TenantFactory
@@ -41,11 +41,6 @@ def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9
     if previous is not None:
         ReadingFactory(meter=meter, value=Decimal(previous), reading_date=previous_date)
     return meter
-
-
-def freeze_today(monkeypatch, day):
-    """The tenant's today as every cabinet readings view sees it."""
-    monkeypatch.setattr(Tenant, "today", lambda tenant: day)
 
 
 def url(tenant, name, contract, **kwargs):

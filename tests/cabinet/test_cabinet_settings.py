@@ -15,7 +15,7 @@ from meters.models import Meter
 from portal import demo as portal_demo
 from portal.models import Workflow
 from tests.cabinet.factories import linked_contract
-from tests.cabinet.readings_support import freeze_today, url, water_tenant
+from tests.cabinet.readings_support import url, water_tenant
 from tests.meters.factories import MeterFactory, ServicePointFactory
 from tests.portal.factories import TenantFactory
 
@@ -32,8 +32,8 @@ def readings_page(client, tenant, user):
     return client.get(url(tenant, "period", contract)).content.decode()
 
 
-def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("w5-all", workflow=Workflow.CONTRACT_CABINET)
     CabinetSettings.objects.filter(tenant=tenant).update(readings_meter_kinds=[])
     text = readings_page(client, tenant, user)
@@ -42,8 +42,8 @@ def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, monkeypatch, 
     assert "digits-help" not in text
 
 
-def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("w4-cold", workflow=Workflow.LEGAL_CABINET)
     CabinetSettings.objects.filter(tenant=tenant).update(readings_meter_kinds=[Meter.Kind.COLD_WATER])
     text = readings_page(client, tenant, user)
@@ -52,8 +52,8 @@ def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, mon
     assert 'id="digits-help"' in text
 
 
-def test_a_tenant_without_cabinet_settings_takes_every_meter(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_tenant_without_cabinet_settings_takes_every_meter(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("no-settings")
     CabinetSettings.objects.filter(tenant=tenant).delete()
     text = readings_page(client, tenant, user)

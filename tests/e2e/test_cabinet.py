@@ -17,7 +17,7 @@ from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import submission_window
 from meters.models import Contract, Meter, Reading
 from portal.dates import add_months
-from portal.models import Tenant, Workflow
+from portal.models import Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
 from tests.billing.factories import TariffBlockFactory, TariffFactory
@@ -50,7 +50,7 @@ def open_window(tenant, today):
     return None
 
 
-def submission_day(tenant, monkeypatch):
+def submission_day(tenant, freeze_today):
     """The tenant's real today, so that the walk submits inside the window whatever the date of the
     run. No window can contain a day in a run of three or more days off (the New Year holidays);
     then the server's today moves to the first day with an open window."""
@@ -60,7 +60,7 @@ def submission_day(tenant, monkeypatch):
         found = open_window(tenant, day)
         if found is not None:
             if day != real_today:
-                monkeypatch.setattr(Tenant, "today", lambda tenant: day)
+                freeze_today(day)
             return day, *found
     raise AssertionError(f"no submission window opens within two weeks of {real_today}")
 
@@ -74,7 +74,7 @@ def fresh_throttle():
 
 
 @pytest.fixture
-def world(transactional_db, monkeypatch):
+def world(transactional_db, freeze_today):
     tenant = TenantFactory(
         slug="izhvodokanal",
         name="Izhvodokanal",
@@ -87,7 +87,7 @@ def world(transactional_db, monkeypatch):
     )
     # Izhvodokanal's cabinet takes cold-water readings only (hot water goes in as volumes).
     CabinetSettings.objects.create(tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER])
-    today, deadline_day, period, _window = submission_day(tenant, monkeypatch)
+    today, deadline_day, period, _window = submission_day(tenant, freeze_today)
     contract = ContractFactory(
         tenant=tenant,
         number=CONTRACT_NUMBER,
