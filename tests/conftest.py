@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import BranchFactory, TenantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.portal.factories import BranchFactory, TenantFactory, login_verified_staff
 
 
 @pytest.fixture
@@ -52,15 +53,17 @@ def sms_outbox():
 @pytest.fixture
 def otp_login(db):
     """Log a client in as a user whose session passed the admin's TOTP step: otp_login(client, user)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    return login_verified_staff
 
-    def login(client, user):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
 
-    return login
+@pytest.fixture
+def freeze_today(monkeypatch):
+    """Make ``day`` today in every tenant's time zone, as every view, service and task asks it
+    (``Tenant.today()``): ``freeze_today(datetime.date(2026, 10, 5))`` returns the day."""
+    from portal.models import Tenant
+
+    def freeze(day):
+        monkeypatch.setattr(Tenant, "today", lambda tenant: day)
+        return day
+
+    return freeze

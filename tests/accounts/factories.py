@@ -1,19 +1,39 @@
-"""Factories and helpers for the accounts tests."""
+"""Factories for accounts rows (users, organizations, members) and the two-factor helpers."""
 
 import re
 
 import factory
+from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Organization, OrganizationMembership
-from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    email_confirmed = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        django_get_or_create = ("tax_number",)
 
     tax_number = factory.Sequence(lambda n: f"{1400000000 + n}")
     name = factory.Sequence(lambda n: f"Company {n} LLC")

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.accounts.factories import current_code, totp_device
-from tests.factories import PASSWORD, StaffMembershipFactory, UserFactory, login_verified_staff
+from tests.accounts.factories import PASSWORD, UserFactory, current_code, totp_device
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

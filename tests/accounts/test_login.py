@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.middleware import SESSION_STARTED_KEY
 from portal.middleware import LANGUAGE_SESSION_KEY
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

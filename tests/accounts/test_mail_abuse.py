@@ -11,8 +11,7 @@ from django.urls import reverse
 from accounts.models import Organization, OrganizationInvitation
 from portal.models import Notification
 from portal.ratelimit import POLICIES
-from tests.accounts.factories import MembershipFactory
-from tests.factories import UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, OrganizationInvitation, OrganizationMembership
 from portal.models import Notification
-from tests.accounts.factories import MembershipFactory, OrganizationFactory, first_link
-from tests.factories import UserFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory, first_link
 
 pytestmark = pytest.mark.django_db
 

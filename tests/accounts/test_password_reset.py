@@ -3,8 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import Notification
-from tests.accounts.factories import first_link
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory, first_link
 
 pytestmark = pytest.mark.django_db
 

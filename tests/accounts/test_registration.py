@@ -7,8 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
 from portal.models import Notification
-from tests.accounts.factories import first_link
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory, first_link
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.accounts.factories import backup_codes, current_code, totp_device
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory, backup_codes, current_code, totp_device
 
 pytestmark = pytest.mark.django_db
 

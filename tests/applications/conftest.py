@@ -4,8 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from applications import kinds, services
-from portal.models import Tenant
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +27,6 @@ def account(tenant, branch):
     return SubscriberAccountFactory(
         tenant=tenant, branch=branch, code="7700123", holder_name="Aysel Mammadova", address="Nizami street 5, Baku"
     )
-
-
-@pytest.fixture
-def on_day(monkeypatch):
-    """Make ``day`` today in every tenant's time zone, for numbers and due dates."""
-
-    def set_today(day):
-        monkeypatch.setattr(Tenant, "today", lambda tenant: day)
-
-    return set_today
 
 
 PLAIN_KIND = "plain_request"

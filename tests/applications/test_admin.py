@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from applications.models import ApplicationEvent, Status
 from portal.models import Notification
-from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ApplicationFactory, ApplicationKindFactory, SubscriberAccountFactory
+from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationFactory, ApplicationKindFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

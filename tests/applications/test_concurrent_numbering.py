@@ -14,8 +14,9 @@ from django.db import close_old_connections, connection, connections, transactio
 
 from applications import services
 from applications.models import Application, NumberSequence
-from tests.factories import BranchFactory, TenantFactory, UserFactory
-from tests.w1_factories import SubscriberAccountFactory
+from tests.accounts.factories import UserFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import BranchFactory, TenantFactory
 
 THREADS = 8
 

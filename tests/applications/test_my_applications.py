@@ -9,8 +9,9 @@ from django.utils.formats import date_format
 from applications import services
 from applications.models import Status
 from portal.urls_helpers import tenant_reverse
-from tests.factories import UserFactory
-from tests.w1_factories import ApplicationFactory, SubscriberAccountFactory
+from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationFactory
+from tests.meters.factories import SubscriberAccountFactory
 
 pytestmark = pytest.mark.django_db
 

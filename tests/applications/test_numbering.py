@@ -6,14 +6,14 @@ import pytest
 from django.db import transaction
 
 from applications.models import Application, ApplicationEvent, NumberSequence, Status
-from tests.factories import BranchFactory
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import BranchFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_number_reads_prefix_year_and_six_digits(submit, on_day):
-    on_day(datetime.date(2026, 3, 2))
+def test_a_number_reads_prefix_year_and_six_digits(submit, freeze_today):
+    freeze_today(datetime.date(2026, 3, 2))
 
     application, created = submit()
 
@@ -21,14 +21,14 @@ def test_a_number_reads_prefix_year_and_six_digits(submit, on_day):
     assert application.number == "AZS-2026-000001"
 
 
-def test_numbers_follow_each_other_without_gaps_per_tenant_and_year(submit, on_day, other_tenant, user):
-    on_day(datetime.date(2026, 12, 31))
+def test_numbers_follow_each_other_without_gaps_per_tenant_and_year(submit, freeze_today, other_tenant, user):
+    freeze_today(datetime.date(2026, 12, 31))
     first = [submit()[0].number for _ in range(3)]
     other_account = SubscriberAccountFactory(tenant=other_tenant)
     other_tenant.application_prefix = "IZH"
     other_tenant.save()
     elsewhere = submit(tenant=other_tenant, account=other_account)[0].number
-    on_day(datetime.date(2027, 1, 1))
+    freeze_today(datetime.date(2027, 1, 1))
     next_year = submit()[0].number
 
     assert first == ["AZS-2026-000001", "AZS-2026-000002", "AZS-2026-000003"]
@@ -36,8 +36,8 @@ def test_numbers_follow_each_other_without_gaps_per_tenant_and_year(submit, on_d
     assert next_year == "AZS-2027-000001"
 
 
-def test_a_rolled_back_submission_does_not_use_up_a_number(submit, on_day):
-    on_day(datetime.date(2026, 3, 2))
+def test_a_rolled_back_submission_does_not_use_up_a_number(submit, freeze_today):
+    freeze_today(datetime.date(2026, 3, 2))
     with pytest.raises(RuntimeError), transaction.atomic():
         submit()
         raise RuntimeError("the readings of this submission failed to save")

@@ -7,7 +7,7 @@ from applications import services
 from applications.models import Status
 from applications.views import STATUS_CHECK_LIMIT
 from portal.urls_helpers import tenant_reverse
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

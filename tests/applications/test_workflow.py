@@ -10,8 +10,8 @@ from applications import kinds, services
 from applications.models import ApplicationEvent, ApplicationKind, Status
 from applications.selectors import public_timeline
 from portal.models import Notification
-from tests.factories import UserFactory
-from tests.w1_factories import ApplicationKindFactory
+from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationKindFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,10 +151,10 @@ def test_assignment_and_internal_comments_stay_off_the_applicants_timeline(appli
     ]
 
 
-def test_due_date_counts_working_days_and_skips_the_weekend(submit, on_day, tenant):
+def test_due_date_counts_working_days_and_skips_the_weekend(submit, freeze_today, tenant):
     ApplicationKindFactory(tenant=tenant, code="claim", due_working_days=1)
     ApplicationKindFactory(tenant=tenant, code="limit_change", due_working_days=5)
-    on_day(datetime.date(2026, 2, 6))  # a Friday
+    freeze_today(datetime.date(2026, 2, 6))  # a Friday
 
     next_day, _ = submit(kind_code="claim")
     in_a_week, _ = submit(kind_code="limit_change")
@@ -163,11 +163,11 @@ def test_due_date_counts_working_days_and_skips_the_weekend(submit, on_day, tena
     assert in_a_week.due_on == datetime.date(2026, 2, 13)  # the next Friday
 
 
-def test_due_date_skips_a_public_holiday(submit, on_day, tenant):
+def test_due_date_skips_a_public_holiday(submit, freeze_today, tenant):
     ApplicationKindFactory(tenant=tenant, code="claim", due_working_days=1)
     # Friday 6 November 2026: Victory Day falls on Sunday the 8th and is moved to Tuesday the 10th,
     # Monday the 9th is National Flag Day.
-    on_day(datetime.date(2026, 11, 6))
+    freeze_today(datetime.date(2026, 11, 6))
 
     application, _ = submit(kind_code="claim")
 
@@ -208,8 +208,8 @@ def test_the_engine_holds_no_facts_of_the_workflows_not_built_yet():
     assert kinds.find("grid_connection") is None and kinds.find("meter_removal") is None
 
 
-def test_a_kind_may_count_its_term_its_own_way_and_from_a_later_event(submit, tenant, on_day):
-    on_day(datetime.date(2026, 2, 6))  # a Friday
+def test_a_kind_may_count_its_term_its_own_way_and_from_a_later_event(submit, tenant, freeze_today):
+    freeze_today(datetime.date(2026, 2, 6))  # a Friday
     kinds.register(
         kinds.Kind(
             code="counted_from_payment",

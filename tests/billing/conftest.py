@@ -5,14 +5,9 @@ import pytest
 
 from billing.models import Invoice, Tariff
 from meters.models import Reading
-from tests.w1_factories import (
-    ApplicationFactory,
-    MeterFactory,
-    ReadingFactory,
-    SubscriberAccountFactory,
-    TariffBlockFactory,
-    TariffFactory,
-)
+from tests.applications.factories import ApplicationFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
 
 
 @pytest.fixture(autouse=True)

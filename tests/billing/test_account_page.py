@@ -11,16 +11,15 @@ from billing import charts, services
 from billing.models import Invoice
 from meters.models import Meter
 from portal.dates import add_months
-from portal.models import Tenant
 from tests.billing.conftest import book
-from tests.w1_factories import MeterFactory, SubscriberAccountFactory
+from tests.meters.factories import MeterFactory, SubscriberAccountFactory
 
 TODAY = datetime.date(2026, 10, 15)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: TODAY)
+def today(freeze_today):
+    freeze_today(TODAY)
 
 
 def monthly_readings(meter, months=24, step="10"):

@@ -15,10 +15,11 @@ from meters.models import SubscriberAccount
 from meters.models.accounts import ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH
 from portal.models import Tenant
 from portal.urls_helpers import tenant_reverse
+from tests.accounts.factories import UserFactory
 from tests.billing.conftest import book
 from tests.billing.test_invoice_pdf import pdf_text
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.contrib.auth.models import Permission
 
 from billing import invoicing, services
 from billing.models import Invoice, Payment, Tariff
-from portal.models import Tenant
 from tests.billing.conftest import book, make_tariff
-from tests.factories import StaffMembershipFactory
+from tests.portal.factories import StaffMembershipFactory
 
 
 @pytest.fixture
@@ -22,8 +21,8 @@ def staff(tenant, client, otp_login):
 
 
 @pytest.fixture
-def invoice(application, meter, water_tariffs, monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
+def invoice(application, meter, water_tariffs, freeze_today):
+    freeze_today(datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "110", datetime.date(2026, 10, 1))
     return invoicing.form_invoice_for_application(application=application, booked_readings=[reading])

@@ -8,14 +8,14 @@ import pytest
 from accounts.models import Organization, OrganizationMembership
 from billing import tasks
 from billing.invoicing import form_invoice_for_application
-from portal.models import Tenant
+from tests.accounts.factories import UserFactory
 from tests.billing.conftest import book
-from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
 
 
 @pytest.fixture
-def invoice(application, meter, water_tariffs, monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
+def invoice(application, meter, water_tariffs, freeze_today):
+    freeze_today(datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "110", datetime.date(2026, 10, 1))
     return form_invoice_for_application(application=application, booked_readings=[reading])

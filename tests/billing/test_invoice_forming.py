@@ -9,16 +9,14 @@ from billing import invoicing, numbering, services
 from billing.invoicing import form_invoice_for_application
 from billing.models import Invoice
 from meters.models import Meter, Reading
-from portal.models import Tenant
+from tests.applications.factories import ApplicationFactory
 from tests.billing.conftest import book, make_tariff
-from tests.w1_factories import ApplicationFactory, MeterFactory
+from tests.meters.factories import MeterFactory
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    day = datetime.date(2026, 10, 5)
-    monkeypatch.setattr(Tenant, "today", lambda tenant: day)
-    return day
+def today(freeze_today):
+    return freeze_today(datetime.date(2026, 10, 5))
 
 
 def test_water_consumption_since_the_previous_accepted_reading_is_billed_for_water_and_wastewater(

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from billing.invoicing import issue_invoice
 from portal.pdf import store_invoice_pdf
-from tests.factories import BranchFactory, TenantFactory
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
+from tests.portal.factories import BranchFactory, TenantFactory
 
 pytestmark = pytest.mark.django_db
 

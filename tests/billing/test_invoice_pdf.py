@@ -9,14 +9,14 @@ from pypdf import PdfReader
 
 from billing import services, tasks
 from billing.invoicing import form_invoice_for_application
-from portal.models import Notification, Tenant
+from portal.models import Notification
 from portal.pdf import BASE_URL, StaticOnlyFetcher
 from tests.billing.conftest import book
 
 
 @pytest.fixture
-def invoice(application, meter, water_tariffs, monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 5))
+def invoice(application, meter, water_tariffs, freeze_today):
+    freeze_today(datetime.date(2026, 10, 5))
     book(meter, "100", datetime.date(2026, 9, 1))
     reading = book(meter, "112.345", datetime.date(2026, 10, 1))
     return form_invoice_for_application(application=application, booked_readings=[reading])

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from billing.models import Invoice, Payment
 from billing.services import account_balance, record_payment
-from tests.w1_factories import SubscriberAccountFactory
+from tests.meters.factories import SubscriberAccountFactory
 
 PAID_ON = datetime.date(2026, 10, 7)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from billing.services import charge, line_amounts, tariff_in_force
 from tests.billing.conftest import make_tariff
-from tests.factories import BranchFactory
+from tests.portal.factories import BranchFactory
 
 AZ_HOUSEHOLD_ELECTRICITY = (("200", "0.084"), ("300", "0.10"), (None, "0.15"))
 

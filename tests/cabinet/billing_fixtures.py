@@ -1,31 +1,13 @@
-"""Shared builders of the cabinet billing tests: a contract linked to the user's organization,
-invoices and payments on its account."""
+"""Shared builders of the cabinet billing tests: invoices and payments on a contract's account."""
 
 import datetime
 from decimal import Decimal
 
-import pytest
-
-from accounts.models import OrganizationMembership
 from billing.models import Invoice, Payment
 from portal.urls_helpers import tenant_reverse
-from tests.w1_factories import ContractFactory, OrganizationFactory
 
 # Short names the tests use → the cabinet's URL names.
 BILLING_URL_NAMES = {"history": "billing_history"}
-
-
-@pytest.fixture
-def contract(tenant, user):
-    organization = OrganizationFactory()
-    OrganizationMembership.objects.create(organization=organization, user=user, role="accountant")
-    return ContractFactory(tenant=tenant, organization=organization, number="UZ-77", monthly_limit=Decimal("500"))
-
-
-@pytest.fixture
-def member(client, user, contract):
-    client.force_login(user)
-    return client
 
 
 def page_url(contract, name, query=""):

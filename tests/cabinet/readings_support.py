@@ -1,16 +1,15 @@
 """Shared set-up of the cabinet readings tests (W5): an Izhvodokanal-like tenant on the Russian
-calendar, a contract linked to the user's organization, its connection points and meters."""
+calendar, and the connection points and meters of a contract (tests.cabinet.factories.linked_contract)."""
 
 import datetime
 from decimal import Decimal
 
-from accounts.models import OrganizationMembership
 from cabinet.models import CabinetSettings
 from meters.models import Meter
-from portal.models import Tenant, Workflow
+from portal.models import Workflow
 from portal.urls_helpers import tenant_reverse
-from tests.factories import TenantFactory
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory, ServicePointFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 # Short names the tests use → the cabinet's URL names.
 READINGS_URL_NAMES = {"period": "readings", "upload": "readings_upload", "template": "readings_template"}
@@ -34,14 +33,6 @@ def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
     return tenant
 
 
-def linked_contract(tenant, user, **fields):
-    organization = OrganizationFactory()
-    OrganizationMembership.objects.get_or_create(organization=organization, user=user, defaults={"role": "owner"})
-    fields.setdefault("readings_deadline_day", 8)
-    fields.setdefault("hot_water_deadline_day", 6)
-    return ContractFactory(tenant=tenant, organization=organization, tax_number=organization.tax_number, **fields)
-
-
 def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9, 5), point=None, **fields):
     """A cold-water meter at a connection point of ``contract`` with one accepted reading."""
     point = point or ServicePointFactory(contract=contract)
@@ -50,11 +41,6 @@ def water_meter(contract, *, previous="120", previous_date=datetime.date(2026, 9
     if previous is not None:
         ReadingFactory(meter=meter, value=Decimal(previous), reading_date=previous_date)
     return meter
-
-
-def freeze_today(monkeypatch, day):
-    """The tenant's today as every cabinet readings view sees it."""
-    monkeypatch.setattr(Tenant, "today", lambda tenant: day)
 
 
 def url(tenant, name, contract, **kwargs):

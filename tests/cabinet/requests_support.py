@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import OrganizationMembership
 from portal.urls_helpers import tenant_reverse
-from tests.factories import StaffMembershipFactory, TenantFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.cabinet.factories import linked_contract, member_of
+from tests.portal.factories import StaffMembershipFactory, TenantFactory, login_verified_staff
 
 # Short names the tests use → the cabinet's URL names.
 REQUEST_URL_NAMES = {"list": "requests", "attachment": "request_attachment", "detail": "request_detail"}
@@ -42,14 +42,13 @@ class Cabinet:
 def make_cabinet():
     tenant = TenantFactory(slug="uzbekenergo", name="Uzbekenergo", country_code="UZ", timezone="Asia/Tashkent")
     organization = OrganizationFactory(name="Tashkent Textile JSC", bank_name="Old Bank", bank_code="00001")
-    contract = ContractFactory(tenant=tenant, organization=organization, number="UE-77", monthly_limit="1500.000")
+    contract = linked_contract(tenant, organization=organization, number="UE-77", monthly_limit="1500.000")
     owner = UserFactory(email="owner@textile.example", full_name="Dilshod Karimov")
     accountant = UserFactory(email="accountant@textile.example", full_name="Malika Yusupova")
-    OrganizationMembership.objects.create(organization=organization, user=owner, role="owner")
-    OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
-    other = OrganizationFactory(name="Other Company LLC")
+    member_of(organization, owner, "owner")
+    member_of(organization, accountant, "accountant")
     intruder = UserFactory(email="intruder@other.example", full_name="Other Person")
-    OrganizationMembership.objects.create(organization=other, user=intruder, role="owner")
+    member_of(OrganizationFactory(name="Other Company LLC"), intruder, "owner")
     return Cabinet(tenant, contract, organization, owner, accountant, intruder)
 
 

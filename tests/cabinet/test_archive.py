@@ -10,8 +10,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
-from tests.w1_factories import ReadingFactory, ServicePointFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import row_data, url, water_meter, water_tenant
+from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -102,9 +103,9 @@ def test_the_csv_export_streams_the_filtered_rows(cabinet, tenant, contract):
     ]
 
 
-def test_a_submitted_reading_is_in_the_archive_at_once(cabinet, monkeypatch, tenant, contract):
+def test_a_submitted_reading_is_in_the_archive_at_once(cabinet, freeze_today, tenant, contract):
     meter = water_meter(contract, previous="120", previous_date=D(2026, 9, 5))
-    freeze_today(monkeypatch, D(2026, 10, 7))
+    freeze_today(D(2026, 10, 7))
     cabinet.post(url(tenant, "period", contract), {**row_data(meter, "131"), "period": "2026-09", "submit": "1"})
     response = cabinet.get(url(tenant, "archive", contract))
     assert shown_values(response)[0] == 131

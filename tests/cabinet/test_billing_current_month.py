@@ -8,14 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing.selectors_cabinet import current_month_estimate
-from portal.models import Tenant
-from tests.cabinet import billing_fixtures
+from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.cabinet.billing_fixtures import page_url
-from tests.w1_factories import MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
 
 D = datetime.date
-contract = billing_fixtures.contract
-member = billing_fixtures.member
 TODAY = D(2026, 3, 18)
 
 
@@ -43,8 +40,8 @@ def meter(contract):
 
 
 @pytest.fixture
-def frozen_today(monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: TODAY)
+def frozen_today(freeze_today):
+    return freeze_today(TODAY)
 
 
 def test_estimate_prices_consumption_since_the_month_began_through_the_tariff_blocks(contract, meter, tiered_tariff):

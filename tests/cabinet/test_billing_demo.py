@@ -10,8 +10,9 @@ import pytest
 from billing.models import Invoice, Payment
 from cabinet import demo_billing as demo_contracts
 from portal.dates import add_months, month_start
-from tests.factories import TenantFactory
-from tests.w1_factories import ContractFactory, MeterFactory, ReadingFactory, TariffBlockFactory, TariffFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory
+from tests.portal.factories import TenantFactory
 
 
 @pytest.fixture

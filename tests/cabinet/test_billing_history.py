@@ -6,16 +6,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import OrganizationMembership
 from portal.urls_helpers import tenant_reverse
-from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import make_invoice, page_url
-from tests.factories import UserFactory
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.meters.factories import ContractFactory
 
 D = datetime.date
-contract = billing_fixtures.contract
-member = billing_fixtures.member
 
 
 def test_history_groups_invoices_by_month_newest_first_with_pdf_links(member, contract):
@@ -61,12 +56,11 @@ def test_member_of_the_contracts_organization_downloads_the_invoice_pdf(member, 
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_member_of_another_organization_gets_404_for_the_invoice(client, tenant, contract):
+def test_member_of_another_organization_gets_404_for_the_invoice(
+    client, tenant, contract, stranger, other_organization
+):
     invoice = make_invoice(contract.account, D(2026, 2, 1), "50.00")
     invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(b"%PDF-1.4 contract invoice"), save=True)
-    stranger = UserFactory(email="other-company@example.com")
-    other_organization = OrganizationFactory()
-    OrganizationMembership.objects.create(organization=other_organization, user=stranger, role="owner")
     ContractFactory(tenant=tenant, organization=other_organization)
     client.force_login(stranger)
 

@@ -2,12 +2,9 @@
 
 import datetime
 
-from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import make_invoice, make_payment, page_url
 
 D = datetime.date
-contract = billing_fixtures.contract
-member = billing_fixtures.member
 
 
 def test_payments_list_newest_first_with_running_totals_of_the_year(member, contract):

@@ -8,16 +8,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from accounts.models import OrganizationMembership
 from billing.models import MonthlyReport
-from tests.cabinet import billing_fixtures
 from tests.cabinet.billing_fixtures import make_invoice, make_payment, page_url
-from tests.factories import UserFactory
-from tests.w1_factories import MeterFactory, OrganizationFactory, ReadingFactory
+from tests.meters.factories import MeterFactory, ReadingFactory
 
 D = datetime.date
-contract = billing_fixtures.contract
-member = billing_fixtures.member
 
 
 @pytest.fixture
@@ -78,7 +73,7 @@ def pdf_text(field_file):
 
 
 def test_asking_for_the_pdf_has_a_task_render_it_then_it_downloads(
-    member, march, user, django_capture_on_commit_callbacks
+    member, march, accountant, django_capture_on_commit_callbacks
 ):
     url = page_url(march, "report_pdf", "?period=2026-03")
     assert "has not been prepared yet" in member.get(url).content.decode()
@@ -88,7 +83,7 @@ def test_asking_for_the_pdf_has_a_task_render_it_then_it_downloads(
 
     assert response.status_code == 302
     report = MonthlyReport.objects.get(contract=march, period=D(2026, 3, 1))
-    assert report.requested_by == user
+    assert report.requested_by == accountant
     text = pdf_text(report.pdf)
     assert "UZ-77" in text
     assert "UZE-INV-2026-000003" in text
@@ -110,9 +105,7 @@ def test_a_report_not_yet_rendered_asks_the_user_to_wait(member, march, django_c
     assert 'http-equiv="refresh"' in body
 
 
-def test_member_of_another_organization_gets_404_for_the_report(client, tenant, march):
-    stranger = UserFactory(email="stranger@example.com")
-    OrganizationMembership.objects.create(organization=OrganizationFactory(), user=stranger, role="owner")
+def test_member_of_another_organization_gets_404_for_the_report(client, tenant, march, stranger):
     client.force_login(stranger)
 
     for name in ("report", "report_csv", "report_pdf", "history", "payments", "current_month"):

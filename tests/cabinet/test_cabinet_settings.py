@@ -14,9 +14,10 @@ from cabinet.models import CabinetSettings
 from meters.models import Meter
 from portal import demo as portal_demo
 from portal.models import Workflow
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_tenant
-from tests.factories import TenantFactory
-from tests.w1_factories import MeterFactory, ServicePointFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import url, water_tenant
+from tests.meters.factories import MeterFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 IN_WINDOW = datetime.date(2026, 10, 7)
@@ -31,8 +32,8 @@ def readings_page(client, tenant, user):
     return client.get(url(tenant, "period", contract)).content.decode()
 
 
-def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("w5-all", workflow=Workflow.CONTRACT_CABINET)
     CabinetSettings.objects.filter(tenant=tenant).update(readings_meter_kinds=[])
     text = readings_page(client, tenant, user)
@@ -41,8 +42,8 @@ def test_a_w5_cabinet_set_to_every_meter_lists_every_meter(client, monkeypatch, 
     assert "digits-help" not in text
 
 
-def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("w4-cold", workflow=Workflow.LEGAL_CABINET)
     CabinetSettings.objects.filter(tenant=tenant).update(readings_meter_kinds=[Meter.Kind.COLD_WATER])
     text = readings_page(client, tenant, user)
@@ -51,8 +52,8 @@ def test_a_w4_cabinet_set_to_cold_water_lists_cold_water_meters_only(client, mon
     assert 'id="digits-help"' in text
 
 
-def test_a_tenant_without_cabinet_settings_takes_every_meter(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_tenant_without_cabinet_settings_takes_every_meter(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     tenant = water_tenant("no-settings")
     CabinetSettings.objects.filter(tenant=tenant).delete()
     text = readings_page(client, tenant, user)
@@ -89,7 +90,7 @@ def test_staff_tick_the_meter_kinds_of_their_cabinet_in_the_admin(client):
     from django.contrib.auth.models import Permission
     from django.urls import reverse
 
-    from tests.factories import StaffMembershipFactory, login_verified_staff
+    from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
     tenant = water_tenant("izh-admin")
     settings = CabinetSettings.objects.get(tenant=tenant)

@@ -20,8 +20,9 @@ from django.db import close_old_connections, connection, connections
 from accounts.models import OrganizationMembership
 from cabinet.services import linking
 from portal.ratelimit import POLICIES
-from tests.factories import TenantFactory, UserFactory
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.meters.factories import ContractFactory
+from tests.portal.factories import TenantFactory
 
 THREADS = 50
 POLICY = POLICIES["contract_link_failure"]

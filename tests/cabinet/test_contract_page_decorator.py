@@ -11,10 +11,10 @@ from django.urls import URLPattern
 from cabinet import urls as cabinet_urls
 from cabinet.models import CabinetSettings
 from meters.models import Contract, Meter
-from portal.models import Tenant
 from portal.urls_helpers import tenant_reverse
-from tests.cabinet.readings_support import linked_contract, water_meter
-from tests.w1_factories import MeterFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import water_meter
+from tests.meters.factories import MeterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def contract_page_names():
 
 
 @pytest.fixture
-def contract(tenant, user, monkeypatch):
-    monkeypatch.setattr(Tenant, "today", lambda tenant: datetime.date(2026, 10, 7))
+def contract(tenant, user, freeze_today):
+    freeze_today(datetime.date(2026, 10, 7))
     CabinetSettings.objects.create(tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER])
     contract = linked_contract(tenant, user)
     meter = water_meter(contract)

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
-from tests.factories import TenantFactory, UserFactory
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ServicePointFactory
+from tests.accounts.factories import UserFactory
+from tests.cabinet.factories import linked_contract
+from tests.meters.factories import MeterFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,26 +26,12 @@ CONTRACT_PAGES = [
 
 
 @pytest.fixture
-def organization(user):
-    organization = OrganizationFactory(
-        tax_number="1833001122",
-        name="Izhstal LLC",
-        legal_address="Votkinskoye shosse 1, Izhevsk",
-        bank_name="Sberbank",
-        bank_code="049401601",
-        bank_account="40702810968000001234",
-    )
-    OrganizationMembership.objects.create(organization=organization, user=user, role="owner")
-    return organization
-
-
-@pytest.fixture
 def contract(tenant, organization, user):
-    contract = ContractFactory(
-        tenant=tenant,
+    """The cast's contract with its data filled in and the link the staff confirmed."""
+    contract = linked_contract(
+        tenant,
         organization=organization,
         number="ИВК-1024",
-        tax_number="1833001122",
         counterparty_name="Izhstal LLC",
         signed_on=datetime.date(2024, 3, 1),
         readings_deadline_day=8,
@@ -153,20 +140,17 @@ def test_consumer_information_names_the_staff_confirmation(client, tenant, user,
 
 
 @pytest.mark.parametrize("name", CONTRACT_PAGES)
-def test_an_accountant_of_the_organization_sees_the_contract_pages(name, client, tenant, organization, contract):
+def test_an_accountant_of_the_organization_sees_the_contract_pages(name, client, tenant, accountant, contract):
     attach_pdf(contract)
-    accountant = UserFactory(email="accountant@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
     client.force_login(accountant)
 
     assert client.get(url(tenant, name, contract)).status_code == 200
 
 
 @pytest.mark.parametrize("name", CONTRACT_PAGES)
-def test_a_member_of_another_organization_gets_404(name, client, tenant, other_user, contract):
+def test_a_member_of_another_organization_gets_404(name, client, tenant, stranger, contract):
     attach_pdf(contract)
-    OrganizationMembership.objects.create(organization=OrganizationFactory(), user=other_user, role="owner")
-    client.force_login(other_user)
+    client.force_login(stranger)
 
     assert client.get(url(tenant, name, contract)).status_code == 404
     assert client.post(url(tenant, name, contract)).status_code in (404, 405)

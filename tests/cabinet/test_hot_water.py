@@ -8,8 +8,9 @@ import pytest
 
 from cabinet.models import HotWaterVolume
 from meters.models import Meter
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
-from tests.w1_factories import ReadingFactory, ServicePointFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import url, water_meter, water_tenant
+from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -43,8 +44,8 @@ def unmetered_point(contract):
 
 
 @pytest.fixture
-def cabinet(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def cabinet(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     return client
 
@@ -87,18 +88,18 @@ def test_a_missing_volume_blocks_the_submission(cabinet, tenant, contract, meter
 
 
 def test_volumes_are_saved_as_drafts_outside_the_window(
-    client, monkeypatch, user, tenant, contract, metered_point, unmetered_point
+    client, freeze_today, user, tenant, contract, metered_point, unmetered_point
 ):
-    freeze_today(monkeypatch, D(2026, 10, 20))
+    freeze_today(D(2026, 10, 20))
     client.force_login(user)
     post(client, tenant, contract, {f"p{unmetered_point.pk}-volume": "2"}, "save")
     assert set(HotWaterVolume.objects.values_list("status", "volume")) == {("draft", Decimal("7")), ("draft", 2)}
 
 
 def test_submitting_after_the_window_gives_the_next_windows_dates(
-    client, monkeypatch, user, tenant, contract, unmetered_point
+    client, freeze_today, user, tenant, contract, unmetered_point
 ):
-    freeze_today(monkeypatch, D(2026, 10, 7))
+    freeze_today(D(2026, 10, 7))
     client.force_login(user)
     response = post(client, tenant, contract, {f"p{unmetered_point.pk}-volume": "2"}, "submit")
     assert "The next window is from Nov. 4, 2026 to Nov. 6, 2026 (for October 2026)" in response.content.decode()

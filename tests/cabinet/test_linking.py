@@ -5,15 +5,15 @@ import time
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from portal.urls_helpers import tenant_reverse
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ContractFactory, OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.cabinet.factories import member_of
+from tests.meters.factories import ContractFactory
+from tests.portal.factories import login_verified_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,8 @@ def fresh_throttle():
 
 
 @pytest.fixture
-def organization(user):
-    organization = OrganizationFactory(tax_number="1833001122", name="Izhstal LLC")
-    OrganizationMembership.objects.create(organization=organization, user=user, role="owner")
-    return organization
-
-
-@pytest.fixture
 def contract(tenant):
+    """Not linked yet: linking it is what these tests do."""
     return ContractFactory(tenant=tenant, number="ИВК-1024", tax_number="1833001122", counterparty_name="Izhstal LLC")
 
 
@@ -78,9 +72,7 @@ def test_linking_a_contract_adds_its_sections_to_the_menu(client, tenant, user, 
     assert (link_row.status, link_row.requested_by, link_row.decided_by) == ("active", user, None)
 
 
-def test_an_accountant_may_link_a_contract(client, tenant, organization, contract):
-    accountant = UserFactory(email="accountant@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
+def test_an_accountant_may_link_a_contract(client, tenant, organization, accountant, contract):
     client.force_login(accountant)
 
     link(client, tenant, "1833001122", "ИВК-1024")
@@ -90,7 +82,7 @@ def test_an_accountant_may_link_a_contract(client, tenant, organization, contrac
 
 
 def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
-    client, tenant, user, organization, contract
+    client, tenant, user, organization, contract, staff
 ):
     tenant.contract_link_needs_confirmation = True
     tenant.save()
@@ -108,7 +100,7 @@ def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
     assert contract.organization is None
 
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
     response = staff_client.post(
         reverse("admin:cabinet_contractlink_changelist"),
         {"action": "confirm", "_selected_action": [pending.pk]},
@@ -121,7 +113,7 @@ def test_with_confirmation_required_the_contract_waits_for_staff_in_the_admin(
     assert detail_url in home(client, tenant)
 
 
-def test_staff_may_reject_a_pending_link(client, tenant, user, organization, contract):
+def test_staff_may_reject_a_pending_link(client, tenant, user, organization, contract, staff):
     tenant.contract_link_needs_confirmation = True
     tenant.save()
     client.force_login(user)
@@ -129,7 +121,7 @@ def test_staff_may_reject_a_pending_link(client, tenant, user, organization, con
     pending = ContractLink.objects.get()
 
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
     staff_client.post(
         reverse("admin:cabinet_contractlink_changelist"), {"action": "reject", "_selected_action": [pending.pk]}
     )
@@ -203,7 +195,7 @@ def test_another_companys_failures_from_the_same_address_do_not_refuse_a_correct
 
     neighbour = UserFactory(email="owner@neighbour.test")
     neighbour_company = OrganizationFactory(tax_number="1844000001", name="Neighbour LLC")
-    OrganizationMembership.objects.create(organization=neighbour_company, user=neighbour, role="owner")
+    member_of(neighbour_company, neighbour, role="owner")
     ContractFactory(tenant=tenant, number="ИВК-2000", tax_number="1844000001")
     client.force_login(neighbour)
     link(client, tenant, "1844000001", "ИВК-2000", REMOTE_ADDR="203.0.113.7")
@@ -214,14 +206,14 @@ def test_another_companys_failures_from_the_same_address_do_not_refuse_a_correct
 def test_an_address_trying_with_many_accounts_is_refused_after_twenty_failures(client, tenant, organization, contract):
     for index in range(4):
         accountant = UserFactory(email=f"accountant{index}@izhstal.test")
-        OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
+        member_of(organization, accountant, role="accountant")
         client.force_login(accountant)
         for attempt in range(5):
             assert NEUTRAL in error_summary(
                 link(client, tenant, "1833001122", f"WRONG-{attempt}", REMOTE_ADDR="203.0.113.7")
             )
     fresh = UserFactory(email="fresh@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=fresh, role="accountant")
+    member_of(organization, fresh, role="accountant")
     client.force_login(fresh)
 
     refused = error_summary(link(client, tenant, "1833001122", "ИВК-1024", REMOTE_ADDR="203.0.113.7"))
@@ -285,7 +277,7 @@ def test_linking_an_already_linked_contract_says_so(client, tenant, user, organi
 
 def test_one_cannot_link_for_an_organization_one_is_not_a_member_of(client, tenant, user, organization, contract):
     # A member of two organizations chooses among them; the company he is not part of is not a choice.
-    OrganizationMembership.objects.create(organization=OrganizationFactory(), user=user, role="owner")
+    member_of(OrganizationFactory(), user, "owner")
     foreign = OrganizationFactory(tax_number="1899999999")
     client.force_login(user)
 
@@ -312,17 +304,13 @@ def client_class_copy(client):
     return type(client)()
 
 
-def staff_member(tenant):
-    membership = StaffMembershipFactory(tenant=tenant, user__email="reviewer@azersu.test")
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["meters", "cabinet"]))
-    return membership.user
-
-
-def test_staff_see_the_link_history_on_the_contract_in_the_admin(client, tenant, user, organization, contract):
+def test_staff_see_the_link_history_on_the_contract_in_the_admin(
+    client, tenant, user, organization, contract, staff
+):
     client.force_login(user)
     link(client, tenant, "1833001122", "ИВК-1024")
     staff_client = client_class_copy(client)
-    login_verified_staff(staff_client, staff_member(tenant))
+    login_verified_staff(staff_client, staff)
 
     page = staff_client.get(reverse("admin:meters_contract_change", args=[contract.pk])).content.decode()
 

@@ -4,12 +4,11 @@ confirmation) takes it out of the cabinet and its menu, and keeps its history.""
 import pytest
 from django.core.cache import cache
 
-from accounts.models import OrganizationMembership
 from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
-from tests.w1_factories import ContractFactory, MeterFactory, OrganizationFactory, ReadingFactory
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +18,8 @@ def fresh_throttle():
     cache.clear()
 
 
-@pytest.fixture
-def organization(user):
-    organization = OrganizationFactory(tax_number="1833001122", name="Izhstal LLC")
-    OrganizationMembership.objects.create(organization=organization, user=user, role="owner")
-    return organization
-
-
-def linked_contract(tenant, organization, user, number, **fields):
+def linked_through_the_service(tenant, organization, user, number, **fields):
+    """Linked as a user does it, so the link history (ContractLink rows) is real."""
     contract = ContractFactory(tenant=tenant, number=number, tax_number=organization.tax_number, **fields)
     services.request_contract_link(
         tenant=tenant, organization=organization, user=user, tax_number=contract.tax_number, contract_number=number
@@ -43,7 +36,7 @@ def url(tenant, name, contract=None):
 def test_my_contracts_lists_each_linked_contract_with_its_facts(client, tenant, user, organization):
     import datetime
 
-    linked_contract(
+    linked_through_the_service(
         tenant,
         organization,
         user,
@@ -62,7 +55,7 @@ def test_my_contracts_lists_each_linked_contract_with_its_facts(client, tenant, 
 
 
 def test_remove_asks_for_confirmation_before_anything_changes(client, tenant, user, organization):
-    contract = linked_contract(tenant, organization, user, "ИВК-1024")
+    contract = linked_through_the_service(tenant, organization, user, "ИВК-1024")
     client.force_login(user)
 
     page = client.get(url(tenant, "cabinet:contract_remove", contract)).content.decode()
@@ -73,7 +66,7 @@ def test_remove_asks_for_confirmation_before_anything_changes(client, tenant, us
 
 
 def test_removing_the_last_contract_hides_the_menu_and_keeps_the_history(client, tenant, user, organization):
-    contract = linked_contract(tenant, organization, user, "ИВК-1024")
+    contract = linked_through_the_service(tenant, organization, user, "ИВК-1024")
     reading = ReadingFactory(meter=MeterFactory(account=contract.account))
     client.force_login(user)
     assert url(tenant, "cabinet:consumer_info", contract) in client.get(url(tenant, "cabinet:home")).content.decode()
@@ -95,8 +88,8 @@ def test_removing_the_last_contract_hides_the_menu_and_keeps_the_history(client,
 
 
 def test_removing_one_of_two_contracts_keeps_the_other_in_the_menu(client, tenant, user, organization):
-    first = linked_contract(tenant, organization, user, "ИВК-1")
-    second = linked_contract(tenant, organization, user, "ИВК-2")
+    first = linked_through_the_service(tenant, organization, user, "ИВК-1")
+    second = linked_through_the_service(tenant, organization, user, "ИВК-2")
     client.force_login(user)
 
     client.post(url(tenant, "cabinet:contract_remove", first))
@@ -107,7 +100,7 @@ def test_removing_one_of_two_contracts_keeps_the_other_in_the_menu(client, tenan
 
 
 def test_a_removed_contract_can_be_linked_again_and_both_links_stay_in_the_history(client, tenant, user, organization):
-    contract = linked_contract(tenant, organization, user, "ИВК-1024")
+    contract = linked_through_the_service(tenant, organization, user, "ИВК-1024")
     client.force_login(user)
     client.post(url(tenant, "cabinet:contract_remove", contract))
 
@@ -119,12 +112,8 @@ def test_a_removed_contract_can_be_linked_again_and_both_links_stay_in_the_histo
     assert statuses == ["active", "removed"]
 
 
-def test_an_accountant_may_remove_a_contract_for_the_organization(client, tenant, user, organization):
-    from tests.factories import UserFactory
-
-    contract = linked_contract(tenant, organization, user, "ИВК-1024")
-    accountant = UserFactory(email="accountant@izhstal.test")
-    OrganizationMembership.objects.create(organization=organization, user=accountant, role="accountant")
+def test_an_accountant_may_remove_a_contract_for_the_organization(client, tenant, user, organization, accountant):
+    contract = linked_through_the_service(tenant, organization, user, "ИВК-1024")
     client.force_login(accountant)
 
     client.post(url(tenant, "cabinet:contract_remove", contract))

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from cabinet.models import PeriodReading
 from meters.models import Meter, Reading
 from portal.models import Workflow
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
-from tests.factories import UserFactory
-from tests.w1_factories import MeterFactory, ServicePointFactory
+from tests.accounts.factories import UserFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import row_data, url, water_meter, water_tenant
+from tests.meters.factories import MeterFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -53,9 +54,9 @@ def row_html(response, meter):
     return text[text.rindex("<tr", 0, start) : text.index("</tr>", start)]
 
 
-def test_the_page_lists_each_meter_with_what_the_subscriber_needs(client, monkeypatch, user, tenant, contract, meter):
+def test_the_page_lists_each_meter_with_what_the_subscriber_needs(client, freeze_today, user, tenant, contract, meter):
     overdue = water_meter(contract, serial_number="ХВ-OLD", verification_due_on=D(2026, 1, 31))
-    freeze_today(monkeypatch, IN_WINDOW)
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = client.get(url(tenant, "period", contract))
     row = row_html(response, meter)
@@ -68,9 +69,9 @@ def test_the_page_lists_each_meter_with_what_the_subscriber_needs(client, monkey
 
 
 def test_an_accepted_reading_is_booked_at_once_and_its_row_turns_green(
-    client, monkeypatch, user, tenant, contract, meter
+    client, freeze_today, user, tenant, contract, meter
 ):
-    freeze_today(monkeypatch, IN_WINDOW)
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "131", IN_WINDOW))
     booked = Reading.objects.get(meter=meter, source=Reading.Source.LEGAL_ENTITY)
@@ -82,9 +83,9 @@ def test_an_accepted_reading_is_booked_at_once_and_its_row_turns_green(
 
 
 def test_fractional_cubic_metres_are_refused_in_a_red_row_with_the_reason(
-    client, monkeypatch, user, tenant, contract, meter
+    client, freeze_today, user, tenant, contract, meter
 ):
-    freeze_today(monkeypatch, IN_WINDOW)
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "131,456", IN_WINDOW))
     row = row_html(response, meter)
@@ -94,24 +95,24 @@ def test_fractional_cubic_metres_are_refused_in_a_red_row_with_the_reason(
     assert not Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY).exists()
 
 
-def test_a_reading_below_the_previous_one_is_refused(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_reading_below_the_previous_one_is_refused(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "119", IN_WINDOW))
     assert "The reading cannot be below the previous one: 120 on 09/05/2026." in row_html(response, meter)
     assert PeriodReading.objects.get(meter=meter).refusal_reason.startswith("The reading cannot be below")
 
 
-def test_a_reading_dated_in_the_future_is_refused(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_reading_dated_in_the_future_is_refused(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "125", IN_WINDOW + datetime.timedelta(days=1)))
     assert "The reading date cannot be in the future." in row_html(response, meter)
 
 
-def test_green_and_red_rows_side_by_side(client, monkeypatch, user, tenant, contract, meter):
+def test_green_and_red_rows_side_by_side(client, freeze_today, user, tenant, contract, meter):
     other = water_meter(contract, previous="500")
-    freeze_today(monkeypatch, IN_WINDOW)
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, {**row_data(meter, "125"), **row_data(other, "499")})
     assert 'class="row-ok"' in row_html(response, meter)
@@ -119,8 +120,8 @@ def test_green_and_red_rows_side_by_side(client, monkeypatch, user, tenant, cont
     assert "1 reading refused" in response.content.decode()
 
 
-def test_a_refused_row_can_be_corrected_and_submitted_again(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_a_refused_row_can_be_corrected_and_submitted_again(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     submit(client, tenant, contract, row_data(meter, "119.5"))
     submit(client, tenant, contract, row_data(meter, "125"))
@@ -128,8 +129,8 @@ def test_a_refused_row_can_be_corrected_and_submitted_again(client, monkeypatch,
     assert Reading.objects.filter(meter=meter, source=Reading.Source.LEGAL_ENTITY).count() == 1
 
 
-def test_a_draft_is_saved_outside_the_window_and_nothing_is_booked(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, OUTSIDE)
+def test_a_draft_is_saved_outside_the_window_and_nothing_is_booked(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(OUTSIDE)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "133", OUTSIDE), action="save")
     draft = PeriodReading.objects.get(meter=meter)
@@ -138,8 +139,8 @@ def test_a_draft_is_saved_outside_the_window_and_nothing_is_booked(client, monke
     assert not Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY).exists()
 
 
-def test_saving_does_not_touch_an_accepted_reading(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_saving_does_not_touch_an_accepted_reading(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     submit(client, tenant, contract, row_data(meter, "125"))
     submit(client, tenant, contract, row_data(meter, "999"), action="save")
@@ -147,17 +148,17 @@ def test_saving_does_not_touch_an_accepted_reading(client, monkeypatch, user, te
 
 
 def test_an_unreadable_value_is_marked_at_its_row_and_nothing_is_saved(
-    client, monkeypatch, user, tenant, contract, meter
+    client, freeze_today, user, tenant, contract, meter
 ):
-    freeze_today(monkeypatch, IN_WINDOW)
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "12x"))
     assert "Enter the reading as a number." in row_html(response, meter)
     assert not PeriodReading.objects.exists()
 
 
-def test_w5_lists_cold_water_meters_only_and_w4_every_meter(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_w5_lists_cold_water_meters_only_and_w4_every_meter(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     for workflow, shown in ((Workflow.CONTRACT_CABINET, False), (Workflow.LEGAL_CABINET, True)):
         tenant = water_tenant(f"t-{workflow}", workflow=workflow)
@@ -169,8 +170,8 @@ def test_w5_lists_cold_water_meters_only_and_w4_every_meter(client, monkeypatch,
         assert ("EL-1" in text) is shown and ("HOT-1" in text) is shown
 
 
-def test_the_page_costs_the_same_queries_for_1_and_100_meters(client, monkeypatch, user, tenant, contract, meter):
-    freeze_today(monkeypatch, IN_WINDOW)
+def test_the_page_costs_the_same_queries_for_1_and_100_meters(client, freeze_today, user, tenant, contract, meter):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     page = url(tenant, "period", contract)
     client.get(page)  # warm the session and the calendar caches

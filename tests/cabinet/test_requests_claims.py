@@ -134,7 +134,7 @@ def test_another_organizations_member_gets_404_for_the_claim_and_its_file(client
 
 
 def test_staff_of_another_tenant_cannot_download_the_claims_files_in_the_admin(client, cab):
-    from tests.factories import StaffMembershipFactory, TenantFactory, login_verified_staff
+    from tests.portal.factories import StaffMembershipFactory, TenantFactory, login_verified_staff
 
     client.force_login(cab.accountant)
     post_claim(client, cab, files=[pdf_upload()])

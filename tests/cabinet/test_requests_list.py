@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cabinet.services.requests import submit_claim
 from tests.cabinet.requests_support import key, make_cabinet
-from tests.w1_factories import ContractFactory
+from tests.meters.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from cabinet.models import PeriodReading
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
-from tests.w1_factories import ServicePointFactory
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import url, water_meter, water_tenant
+from tests.meters.factories import ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -40,8 +41,8 @@ def meters(contract):
 
 
 @pytest.fixture
-def cabinet(client, monkeypatch, user):
-    freeze_today(monkeypatch, IN_WINDOW)
+def cabinet(client, freeze_today, user):
+    freeze_today(IN_WINDOW)
     client.force_login(user)
     return client
 
@@ -153,9 +154,9 @@ def test_a_file_over_2_mb_is_refused(cabinet, tenant, contract, meters):
 
 
 def test_an_upload_outside_the_window_is_refused_with_the_window_dates(
-    client, monkeypatch, user, tenant, contract, meters
+    client, freeze_today, user, tenant, contract, meters
 ):
-    freeze_today(monkeypatch, D(2026, 10, 20))
+    freeze_today(D(2026, 10, 20))
     client.force_login(user)
     response = upload(client, tenant, contract, (HEADER + "CW-1;;;;131;\n").encode())
     assert "Submission for September 2026 closed on Oct. 8, 2026" in response.content.decode()

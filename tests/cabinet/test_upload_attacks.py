@@ -15,7 +15,7 @@ from cabinet import imports
 from cabinet.models import PeriodReading
 from meters.models import Reading
 from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
-from tests.w1_factories import ServicePointFactory
+from tests.meters.factories import ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -9,7 +9,8 @@ import pytest
 from cabinet.models import PeriodReading
 from cabinet.windows import default_period, submission_window
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, row_data, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import row_data, url, water_meter, water_tenant
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -83,16 +84,16 @@ def saturday_contract(user):
     return tenant, contract, meter
 
 
-def submit_on(client, monkeypatch, user, setting, day):
+def submit_on(client, freeze_today, user, setting, day):
     tenant, contract, meter = setting
-    freeze_today(monkeypatch, day)
+    freeze_today(day)
     client.force_login(user)
     data = {**row_data(meter, "130", day, period="2026-07"), "submit": "1"}
     return client.post(url(tenant, "period", contract), data, follow=True)
 
 
-def test_three_days_before_the_moved_deadline_is_refused(client, monkeypatch, user, saturday_contract):
-    response = submit_on(client, monkeypatch, user, saturday_contract, D(2026, 8, 7))
+def test_three_days_before_the_moved_deadline_is_refused(client, freeze_today, user, saturday_contract):
+    response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 7))
     import re
 
     print(re.findall(r"<main.*?</main>", response.content.decode(), re.S)[0][:3000])
@@ -101,15 +102,15 @@ def test_three_days_before_the_moved_deadline_is_refused(client, monkeypatch, us
 
 
 @pytest.mark.parametrize("day", [D(2026, 8, 8), D(2026, 8, 9), D(2026, 8, 10)])
-def test_the_last_three_days_up_to_the_moved_deadline_are_accepted(client, monkeypatch, user, saturday_contract, day):
-    submit_on(client, monkeypatch, user, saturday_contract, day)
+def test_the_last_three_days_up_to_the_moved_deadline_are_accepted(client, freeze_today, user, saturday_contract, day):
+    submit_on(client, freeze_today, user, saturday_contract, day)
     booked = Reading.objects.get(source=Reading.Source.LEGAL_ENTITY)
     assert (booked.value, booked.reading_date) == (130, day)
     assert PeriodReading.objects.get().status == PeriodReading.Status.ACCEPTED
 
 
-def test_after_the_window_the_refusal_gives_the_next_windows_dates(client, monkeypatch, user, saturday_contract):
-    response = submit_on(client, monkeypatch, user, saturday_contract, D(2026, 8, 11))
+def test_after_the_window_the_refusal_gives_the_next_windows_dates(client, freeze_today, user, saturday_contract):
+    response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 11))
     text = response.content.decode()
     # August's readings are due by Tuesday 8 September: window 6-8 September.
     assert "Submission for July 2026 closed on Aug. 10, 2026" in text

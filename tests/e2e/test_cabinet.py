@@ -17,20 +17,14 @@ from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import submission_window
 from meters.models import Contract, Meter, Reading
 from portal.dates import add_months
-from portal.models import Tenant, Workflow
+from portal.models import Workflow
 from portal.urls_helpers import tenant_reverse
 from portal.workdays import calendar_for
+from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.cabinet.billing_fixtures import make_invoice, make_payment
 from tests.e2e.test_foundation_journey import PASSWORD, sent_messages, text_body
-from tests.factories import TenantFactory
-from tests.w1_factories import (
-    ContractFactory,
-    MeterFactory,
-    ReadingFactory,
-    ServicePointFactory,
-    TariffBlockFactory,
-    TariffFactory,
-)
+from tests.meters.factories import ContractFactory, MeterFactory, ReadingFactory, ServicePointFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +50,7 @@ def open_window(tenant, today):
     return None
 
 
-def submission_day(tenant, monkeypatch):
+def submission_day(tenant, freeze_today):
     """The tenant's real today, so that the walk submits inside the window whatever the date of the
     run. No window can contain a day in a run of three or more days off (the New Year holidays);
     then the server's today moves to the first day with an open window."""
@@ -66,7 +60,7 @@ def submission_day(tenant, monkeypatch):
         found = open_window(tenant, day)
         if found is not None:
             if day != real_today:
-                monkeypatch.setattr(Tenant, "today", lambda tenant: day)
+                freeze_today(day)
             return day, *found
     raise AssertionError(f"no submission window opens within two weeks of {real_today}")
 
@@ -80,7 +74,7 @@ def fresh_throttle():
 
 
 @pytest.fixture
-def world(transactional_db, monkeypatch):
+def world(transactional_db, freeze_today):
     tenant = TenantFactory(
         slug="izhvodokanal",
         name="Izhvodokanal",
@@ -93,7 +87,7 @@ def world(transactional_db, monkeypatch):
     )
     # Izhvodokanal's cabinet takes cold-water readings only (hot water goes in as volumes).
     CabinetSettings.objects.create(tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER])
-    today, deadline_day, period, _window = submission_day(tenant, monkeypatch)
+    today, deadline_day, period, _window = submission_day(tenant, freeze_today)
     contract = ContractFactory(
         tenant=tenant,
         number=CONTRACT_NUMBER,

@@ -16,15 +16,11 @@ from pypdf import PdfReader
 from applications.models import Application, Status
 from billing.models import Invoice
 from portal.models import Notification, Workflow
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.e2e.conftest import assert_no_csp_violations, watch_for_csp_violations
-from tests.factories import PASSWORD, BranchFactory, StaffMembershipFactory, TenantFactory, UserFactory
-from tests.w1_factories import (
-    MeterFactory,
-    ReadingFactory,
-    SubscriberAccountFactory,
-    TariffBlockFactory,
-    TariffFactory,
-)
+from tests.meters.factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, TenantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ from tests.isolation.registry import covers, owned
 
 
 def _contract_with_meter(world):
-    from tests.w1_factories import MeterFactory, ReadingFactory
+    from tests.meters.factories import MeterFactory, ReadingFactory
 
     meter = MeterFactory(
         account=world.contract.account, service_point=world.service_point, serial_number="ISOLATED-CAB-SN-1"

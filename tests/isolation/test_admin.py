@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from portal.admin_site import TenantScopedAdmin, is_tenant_owned
-from tests.factories import login_verified_staff
 from tests.isolation.world import World
+from tests.portal.factories import login_verified_staff
 
 # Admins that are not TenantScopedAdmin and why that is safe.
 
@@ -56,7 +56,7 @@ def test_staff_of_another_tenant_cannot_list_or_open_tenant_a_rows(model, world,
 
 @pytest.mark.django_db
 def test_superuser_control_sees_tenant_a_rows(world, client):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     root = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
     login_verified_staff(client, root)

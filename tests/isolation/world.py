@@ -6,7 +6,8 @@ everything, for the pages that list objects.
 
 from functools import cached_property
 
-from tests.factories import StaffMembershipFactory, TenantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.portal.factories import StaffMembershipFactory, TenantFactory
 
 
 class World:
@@ -20,7 +21,7 @@ class World:
     # --- objects of the owner in tenant A -------------------------------------------------------
     @cached_property
     def account(self):
-        from tests.w1_factories import SubscriberAccountFactory
+        from tests.meters.factories import SubscriberAccountFactory
 
         account = SubscriberAccountFactory(tenant=self.tenant_a, code="ISOLATED-ACC-1", holder_name="Hidden Holder")
         account.users.add(self.owner)
@@ -28,13 +29,13 @@ class World:
 
     @cached_property
     def meter(self):
-        from tests.w1_factories import MeterFactory
+        from tests.meters.factories import MeterFactory
 
         return MeterFactory(account=self.account, serial_number="ISOLATED-SN-1")
 
     @cached_property
     def application(self):
-        from tests.w1_factories import ApplicationFactory
+        from tests.applications.factories import ApplicationFactory
 
         return ApplicationFactory(
             tenant=self.tenant_a,
@@ -87,12 +88,13 @@ class World:
 
     @cached_property
     def organization(self):
-        from accounts.models import Organization, OrganizationMembership
+        from tests.accounts.factories import OrganizationFactory
+        from tests.cabinet.factories import member_of
 
-        organization = Organization.objects.create(
+        organization = OrganizationFactory(
             tax_number="990011223", name="Hidden Company LLC", legal_address="Hidden street 1"
         )
-        OrganizationMembership.objects.create(organization=organization, user=self.owner, role="owner")
+        member_of(organization, self.owner, "owner")
         return organization
 
     @cached_property
@@ -118,10 +120,10 @@ class World:
     @cached_property
     def contract(self):
         """A contract of tenant A linked to the owner's organization (the cabinet's object)."""
-        from tests.w1_factories import ContractFactory
+        from tests.cabinet.factories import linked_contract
 
-        return ContractFactory(
-            tenant=self.tenant_a,
+        return linked_contract(
+            self.tenant_a,
             organization=self.organization,
             number="ISOLATED-CONTRACT-1",
             counterparty_name="Hidden Counterparty JSC",
@@ -130,7 +132,7 @@ class World:
 
     @cached_property
     def service_point(self):
-        from tests.w1_factories import ServicePointFactory
+        from tests.meters.factories import ServicePointFactory
 
         return ServicePointFactory(contract=self.contract, address="Hidden connection point 7")
 

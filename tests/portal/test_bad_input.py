@@ -15,9 +15,10 @@ from accounts.throttling import username_for_axes
 from applications.models import Application
 from portal.urls_helpers import tenant_reverse
 from readings import views as readings_views
+from tests.accounts.factories import UserFactory
 from tests.cabinet.readings_support import linked_contract, water_tenant
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.meters.helpers import account_with_history, form_data, line_data
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
+from tests.readings.helpers import account_with_history, form_data, line_data
 
 pytestmark = pytest.mark.django_db
 LONG_EMAIL = "a" * 65 + "@" + ".".join(["b" * 60] * 3) + ".example"  # 256 characters, a valid shape

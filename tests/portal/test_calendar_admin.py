@@ -7,7 +7,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from portal.models import CalendarDay, StaffMembership
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
+from tests.accounts.factories import UserFactory
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from tests.factories import TenantFactory
+from tests.portal.factories import TenantFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])

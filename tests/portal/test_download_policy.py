@@ -13,8 +13,10 @@ from django.test import RequestFactory
 from portal.access import can_download, require_download
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubmittedReading
-from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.w1_factories import ApplicationFactory, MeterFactory, SubscriberAccountFactory
+from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationFactory
+from tests.meters.factories import MeterFactory, SubscriberAccountFactory
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from portal.urls_helpers import tenant_reverse
-from tests.factories import StaffMembershipFactory, login_verified_staff
 from tests.isolation.urls import all_routes
 from tests.isolation.world import World
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

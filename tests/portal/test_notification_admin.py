@@ -6,7 +6,8 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 
 from portal.models import Notification
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.portal.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 

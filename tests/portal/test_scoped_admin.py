@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Branch
-from tests.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
 
 pytestmark = pytest.mark.django_db
 

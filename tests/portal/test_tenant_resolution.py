@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from portal.urls_helpers import tenant_reverse
-from tests.factories import TenantFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 

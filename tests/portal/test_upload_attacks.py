@@ -15,7 +15,7 @@ from portal import uploads
 from portal.uploads import PixelBudget, check_upload, clean_upload, reencode
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubmittedReading
-from tests.meters.helpers import account_with_history, form_data, line_data
+from tests.readings.helpers import account_with_history, form_data, line_data
 
 
 def refused(name, data, content_type="application/octet-stream"):

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from portal.models import CalendarDay
 from portal.workdays import calendar_for, transfer_day_off
-from tests.factories import TenantFactory
+from tests.portal.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from billing.models import Invoice
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
 from readings.services import accept_readings
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.meters.helpers import account_with_history, form_data, jpeg_upload, line_data
-from tests.w1_factories import TariffBlockFactory, TariffFactory
+from tests.accounts.factories import UserFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
+from tests.readings.helpers import account_with_history, form_data, jpeg_upload, line_data
 
 pytestmark = pytest.mark.django_db
 

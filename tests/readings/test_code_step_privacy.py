@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from meters.holders import mask_address, mask_name
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubscriberCodeLookup
-from tests.factories import UserFactory
-from tests.meters.helpers import account_with_history
+from tests.accounts.factories import UserFactory
+from tests.readings.helpers import account_with_history
 
 pytestmark = pytest.mark.django_db
 

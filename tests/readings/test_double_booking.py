@@ -27,14 +27,10 @@ from readings.services import (
     send_to_on_site_check,
     submit_readings,
 )
-from tests.factories import StaffMembershipFactory, UserFactory
-from tests.w1_factories import (
-    MeterFactory,
-    ReadingFactory,
-    SubscriberAccountFactory,
-    TariffBlockFactory,
-    TariffFactory,
-)
+from tests.accounts.factories import UserFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+from tests.portal.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 

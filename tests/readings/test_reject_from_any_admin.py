@@ -14,8 +14,10 @@ from django.urls import reverse
 from applications.models import Application, Status
 from readings.models import OnSiteCheck, ReadingsApplication, SubmittedReading
 from readings.services import ReadingLine, send_to_on_site_check, submit_readings
-from tests.factories import StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
+from tests.accounts.factories import UserFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import StaffMembershipFactory, login_verified_staff
+from tests.readings.helpers import YESTERDAY, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,12 @@
-"""Factories shared by every app's tests. Apps add their own next to their tests."""
+"""Factories for portal rows (tenants, branches, staff) and the helpers every area's tests share:
+the admin login with the TOTP step passed, and image bytes for uploads."""
+
+import io
 
 import factory
-from django.contrib.auth import get_user_model
+from PIL import Image
 
 from portal.models import Branch, StaffMembership, Tenant, Workflow
-
-PASSWORD = "correct-horse-battery"
 
 
 class TenantFactory(factory.django.DjangoModelFactory):
@@ -32,29 +33,13 @@ class BranchFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Branch {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("email",)
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    full_name = factory.Faker("name")
-    email_confirmed = True
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
-
-
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMembership
 
     tenant = factory.SubFactory(TenantFactory)
-    user = factory.SubFactory(UserFactory, is_staff=True)
+    # By path: the user is accounts' row, a layer above portal.
+    user = factory.SubFactory("tests.accounts.factories.UserFactory", is_staff=True)
     role = StaffMembership.Role.REVIEWER
 
 
@@ -72,3 +57,11 @@ def login_verified_staff(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def jpeg_bytes(size=(64, 48), exif=None):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, (120, 160, 200))
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, "JPEG", **kwargs)
+    return buffer.getvalue()

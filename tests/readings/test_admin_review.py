@@ -14,9 +14,10 @@ from meters.models import Reading
 from portal.urls_helpers import tenant_reverse
 from readings.models import OnSiteCheck, SubmittedReading
 from readings.services import ReadingLine, send_to_on_site_check, submit_readings
-from tests.factories import BranchFactory, StaffMembershipFactory, UserFactory, login_verified_staff
-from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
-from tests.w1_factories import SubscriberAccountFactory
+from tests.accounts.factories import UserFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import BranchFactory, StaffMembershipFactory, login_verified_staff
+from tests.readings.helpers import YESTERDAY, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -136,33 +137,6 @@ def test_on_site_checks_are_scoped_by_branch(client, tenant, branch, application
     login_verified_staff(client, staff(tenant, [BranchFactory(tenant=tenant)], "elsewhere@azersu.test"))
     assert client.get(reverse("admin:readings_onsitecheck_record", args=[check.pk])).status_code == 302
     assert client.get(reverse("admin:readings_onsitecheck_changelist")).content.decode().count(application.number) == 0
-
-
-def test_a_reading_is_corrected_by_a_superseding_row(client, tenant, branch, account):
-    login_verified_staff(client, staff(tenant, [branch], "reviewer@azersu.test"))
-    reading = Reading.objects.filter(meter__account=account).order_by("-reading_date").first()
-    client.post(
-        reverse("admin:meters_reading_changelist"),
-        {
-            "action": "correct",
-            "_selected_action": [reading.pk],
-            "apply": "1",
-            "value": "199.5",
-            "reading_date": reading.reading_date.isoformat(),
-        },
-    )
-    reading.refresh_from_db()
-    assert reading.status == Reading.Status.SUPERSEDED
-    assert reading.superseded_by.value == Decimal("199.5")
-
-
-def test_the_account_admin_lists_meters_of_the_tenant_only(client, tenant, other_tenant, branch, account):
-    foreign = SubscriberAccountFactory(tenant=other_tenant, code="5550001")
-    login_verified_staff(client, staff(tenant, [branch], "reviewer@azersu.test"))
-    page = client.get(reverse("admin:meters_subscriberaccount_changelist")).content.decode()
-    assert account.code in page and foreign.code not in page
-    page = client.get(reverse("admin:meters_subscriberaccount_change", args=[account.pk])).content.decode()
-    assert "SN-0000" in page
 
 
 # -- the photo view ------------------------------------------------------------------------------

@@ -13,9 +13,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from portal.uploads import clean_upload
-from portal.urls_helpers import tenant_reverse
-from readings.models import SubmittedReading
-from tests.meters.helpers import account_with_history, form_data, jpeg_bytes, line_data
+from tests.portal.factories import jpeg_bytes
 
 
 def upload(name, data, content_type="image/jpeg"):
@@ -132,41 +130,6 @@ def test_an_encrypted_pdf_is_refused():
     buffer = io.BytesIO()
     writer.write(buffer)
     assert "protected with a password" in refused_message("scan.pdf", buffer.getvalue())
-
-
-@pytest.mark.django_db
-def test_a_refused_photo_is_shown_next_to_the_line_and_in_the_summary(client, user, tenant, branch):
-    user.preferred_language = "en"
-    user.save()
-    client.force_login(user)
-    account = account_with_history(tenant, branch)
-    client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code})
-    data = form_data(line_data())
-    data["lines-0-photo"] = upload("meter.jpg", b"MZ\x90\x00" + b"\0" * 300)
-    page = client.post(tenant_reverse(tenant, "readings:submit_readings_form"), data).content.decode()
-    assert page.count("This file is not a photo or a PDF") == 2
-    assert not SubmittedReading.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_200_mb_request_is_refused_with_413_and_no_application(client, user, tenant, branch):
-    from applications.models import Application
-
-    user.preferred_language = "en"
-    user.save()
-    client.force_login(user)
-    account = account_with_history(tenant, branch)
-    client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code})
-    response = client.generic(
-        "POST",
-        tenant_reverse(tenant, "readings:submit_readings_form"),
-        data=b"x" * 100,
-        content_type="multipart/form-data; boundary=xyz",
-        CONTENT_LENGTH=str(200 * 1024 * 1024),
-    )
-    assert response.status_code == 413
-    assert "The files are too large" in response.content.decode()
-    assert not Application.objects.exists()
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from applications.models import Status
 from billing.models import Invoice
 from meters.models import Reading
-from meters.services import correct_reading
 from portal.models import Notification
 from readings.models import OnSiteCheck, SubmittedReading
 from readings.services import (
@@ -22,9 +21,10 @@ from readings.services import (
     send_to_on_site_check,
     submit_readings,
 )
-from tests.factories import StaffMembershipFactory
-from tests.meters.helpers import YESTERDAY, account_with_history, jpeg_upload
-from tests.w1_factories import TariffBlockFactory, TariffFactory
+from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import account_with_history
+from tests.portal.factories import StaffMembershipFactory
+from tests.readings.helpers import YESTERDAY, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -149,18 +149,6 @@ def test_accept_is_refused_while_the_on_site_check_is_open(tenant, account, user
     send_to_on_site_check(application=application, actor=reviewer, reason="Seal")
     with pytest.raises(ReviewRefused):
         accept_readings(application=application, actor=reviewer)
-
-
-def test_a_correction_supersedes_the_reading_and_keeps_the_history(tenant, account, reviewer):
-    reading = Reading.objects.filter(meter__account=account).order_by("-reading_date").first()
-    corrected = correct_reading(
-        reading=reading, actor=reviewer, value=Decimal("199"), reading_date=reading.reading_date
-    )
-    reading.refresh_from_db()
-    assert reading.status == Reading.Status.SUPERSEDED and reading.value == Decimal("200")
-    assert corrected.supersedes == reading and corrected.status == Reading.Status.ACCEPTED
-    with pytest.raises(ValidationError):
-        correct_reading(reading=reading, actor=reviewer, value=Decimal("1"), reading_date=reading.reading_date)
 
 
 def test_without_a_tariff_in_force_the_citizen_still_hears_the_application_was_executed(

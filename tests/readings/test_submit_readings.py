@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,8 +12,8 @@ from applications.models import Application
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubmittedReading
-from tests.meters.helpers import YESTERDAY, account_with_history, form_data, jpeg_upload, line_data
-from tests.w1_factories import MeterFactory, ReadingFactory, SubscriberAccountFactory
+from tests.meters.factories import MeterFactory, ReadingFactory, SubscriberAccountFactory, account_with_history
+from tests.readings.helpers import YESTERDAY, form_data, jpeg_upload, line_data
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,34 @@ def test_meter_of_another_tenant_never_shows(citizen, tenant, other_tenant, acco
     ReadingFactory(meter=foreign_meter)
     open_form(citizen, tenant, account)
     assert "SN-0000X" not in citizen.get(form_url(tenant)).content.decode()
+
+
+def test_a_refused_photo_is_shown_next_to_the_line_and_in_the_summary(client, user, tenant, branch):
+    user.preferred_language = "en"
+    user.save()
+    client.force_login(user)
+    account = account_with_history(tenant, branch)
+    client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code})
+    data = form_data(line_data())
+    data["lines-0-photo"] = SimpleUploadedFile("meter.jpg", b"MZ\x90\x00" + b"\0" * 300, content_type="image/jpeg")
+    page = client.post(tenant_reverse(tenant, "readings:submit_readings_form"), data).content.decode()
+    assert page.count("This file is not a photo or a PDF") == 2
+    assert not SubmittedReading.objects.exists()
+
+
+def test_a_200_mb_request_is_refused_with_413_and_no_application(client, user, tenant, branch):
+    user.preferred_language = "en"
+    user.save()
+    client.force_login(user)
+    account = account_with_history(tenant, branch)
+    client.post(tenant_reverse(tenant, "readings:submit_readings"), {"code": account.code})
+    response = client.generic(
+        "POST",
+        tenant_reverse(tenant, "readings:submit_readings_form"),
+        data=b"x" * 100,
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "The files are too large" in response.content.decode()
+    assert not Application.objects.exists()
