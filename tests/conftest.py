@@ -31,6 +31,19 @@ def other_user(db):
 
 
 @pytest.fixture(autouse=True)
+def source_language():
+    """Each test starts in the source language: a request in another language leaves it active in
+    the thread (LanguageMiddleware activates it per request), and messages a later test builds
+    outside a request would be translated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters (login, status check, contract linking) must not leak between tests."""
     from django.core.cache import cache

@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cabinet import imports
 from cabinet.models import PeriodReading
 from meters.models import Reading
-from tests.cabinet.readings_support import freeze_today, linked_contract, url, water_meter, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import url, water_meter, water_tenant
 from tests.meters.factories import ServicePointFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ def contract(tenant, user):
 
 
 @pytest.fixture
-def cabinet(client, monkeypatch, user):
-    freeze_today(monkeypatch, D(2026, 10, 7))
+def cabinet(client, freeze_today, user):
+    freeze_today(D(2026, 10, 7))
     client.force_login(user)
     return client
 

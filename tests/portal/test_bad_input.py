@@ -16,9 +16,11 @@ from applications.models import Application
 from portal.urls_helpers import tenant_reverse
 from readings import views as readings_views
 from tests.accounts.factories import UserFactory
-from tests.cabinet.readings_support import linked_contract, water_tenant
+from tests.cabinet.factories import linked_contract
+from tests.cabinet.readings_support import water_tenant
+from tests.meters.factories import account_with_history
 from tests.portal.factories import StaffMembershipFactory, login_verified_staff
-from tests.readings.helpers import account_with_history, form_data, line_data
+from tests.readings.helpers import form_data, line_data
 
 pytestmark = pytest.mark.django_db
 LONG_EMAIL = "a" * 65 + "@" + ".".join(["b" * 60] * 3) + ".example"  # 256 characters, a valid shape
@@ -94,7 +96,7 @@ def test_a_session_lost_after_a_committed_submission_shows_the_application_numbe
 @pytest.fixture
 def cabinet_contract(client, user):
     tenant = water_tenant()
-    contract = linked_contract(tenant, user)
+    contract = linked_contract(tenant, user, readings_deadline_day=8, hot_water_deadline_day=6)
     client.force_login(user)
     return tenant, contract
 

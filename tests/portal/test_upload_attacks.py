@@ -15,7 +15,8 @@ from portal import uploads
 from portal.uploads import PixelBudget, check_upload, clean_upload, reencode
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubmittedReading
-from tests.readings.helpers import account_with_history, form_data, line_data
+from tests.meters.factories import account_with_history
+from tests.readings.helpers import form_data, line_data
 
 
 def refused(name, data, content_type="application/octet-stream"):

@@ -14,8 +14,9 @@ from portal.urls_helpers import tenant_reverse
 from readings.services import accept_readings
 from tests.accounts.factories import UserFactory
 from tests.billing.factories import TariffBlockFactory, TariffFactory
+from tests.meters.factories import account_with_history
 from tests.portal.factories import StaffMembershipFactory, login_verified_staff
-from tests.readings.helpers import account_with_history, form_data, jpeg_upload, line_data
+from tests.readings.helpers import form_data, jpeg_upload, line_data
 
 pytestmark = pytest.mark.django_db
 

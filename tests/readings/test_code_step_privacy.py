@@ -10,7 +10,7 @@ from meters.holders import mask_address, mask_name
 from portal.urls_helpers import tenant_reverse
 from readings.models import SubscriberCodeLookup
 from tests.accounts.factories import UserFactory
-from tests.readings.helpers import account_with_history
+from tests.meters.factories import account_with_history
 
 pytestmark = pytest.mark.django_db
 
