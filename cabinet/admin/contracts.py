@@ -1,15 +1,44 @@
 """Staff side of the legal-entity cabinet: contracts with their connection points and link
 history, and the confirmation of contract links where the tenant requires it."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cabinet.models import ContractLink
 from cabinet.services import linking as services
 from meters.models import Contract, ServicePoint
+from portal.access import require_download
 from portal.admin_site import TenantScopedAdmin, TenantScopedInline
+from portal.files import extension_of, filename_part, private_file_response
+
+
+class StoredDocument:
+    """The current file as the file widget shows it, with the link through the admin's download
+    view: private storage has no URL of its own, so the widget's default link went nowhere."""
+
+    def __init__(self, file, url):
+        self.file, self.url = file, url
+
+    def __str__(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+    def __bool__(self):
+        return bool(self.file)
+
+
+class ContractDocumentInput(forms.ClearableFileInput):
+    download_url = None  # set per form by ContractAdmin.get_form
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if value and self.download_url and context["widget"]["is_initial"]:
+            context["widget"]["value"] = StoredDocument(value, self.download_url)
+        return context
 
 
 class ServicePointInline(TenantScopedInline):
@@ -47,6 +76,27 @@ class ContractAdmin(TenantScopedAdmin):
     # The linked organization changes only through links (confirm, remove), so the history stays whole.
     readonly_fields = ["organization"]
     inlines = [ServicePointInline, ContractLinkInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "document" in form.base_fields:
+            widget = ContractDocumentInput()
+            widget.download_url = reverse("admin:meters_contract_document", args=[obj.pk])
+            form.base_fields["document"].widget = widget
+        return form
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.document_view)
+        return [path("<int:pk>/document/", download, name="meters_contract_document"), *super().get_urls()]
+
+    def document_view(self, request, pk):
+        """The contract's document for staff, through the one download policy (verified, branch)."""
+        contract = self.get_queryset(request).select_related("account__branch").filter(pk=pk).first()
+        if contract is None or not contract.document or not self.has_view_or_change_permission(request, contract):
+            raise Http404
+        require_download(request, tenant=contract.tenant, branch=contract.account.branch, owned=False)
+        filename = f"contract-{filename_part(contract.number)}{extension_of(contract.document, '.pdf')}"
+        return private_file_response(contract.document, filename=filename)
 
     def save_formset(self, request, form, formset, change):
         for point in formset.save(commit=False):
