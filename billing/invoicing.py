@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, Service
@@ -51,18 +52,20 @@ def previous_reading(reading):
     )
 
 
-def consumption_since_previous(reading):
-    """(consumption, period start) of a booked reading.
-
-    From the previous accepted reading of the same meter; a meter without one (new, or one that
-    replaced another) counts from its reading at installation, since its installation date.
-    """
-    meter = reading.meter
+def reading_before(reading):
+    """(value, date) the consumption up to ``reading`` is measured from: the previous accepted
+    reading of the same meter; for a meter without one (new, or one that replaced another) its
+    reading at installation, on its installation date."""
     previous = previous_reading(reading)
     if previous is not None:
-        start_value, start_date = previous.value, previous.reading_date
-    else:
-        start_value, start_date = meter.initial_reading, meter.installed_on
+        return previous.value, previous.reading_date
+    return reading.meter.initial_reading, reading.meter.installed_on
+
+
+def consumption_since_previous(reading):
+    """(consumption, period start) of a booked reading, from ``reading_before``."""
+    meter = reading.meter
+    start_value, start_date = reading_before(reading)
     consumption = (reading.value - start_value).quantize(THOUSANDTH)
     if consumption < 0:
         # Validation refuses a reading below the last one unless the meter was replaced; one
@@ -96,7 +99,13 @@ def correction_lines(*, account, reading):
     if not billed:
         return []
     consumption, period_start = consumption_since_previous(old)
-    lines = priced_lines(account=account, reading=old, consumption=consumption, period_start=period_start)
+    lines = priced_lines(
+        account=account,
+        reading=old,
+        consumption=consumption,
+        period_start=period_start,
+        previous_value=reading_before(old)[0],
+    )
     for line in lines:
         line.description = (
             _("Correction: reading %(old)s replaced by %(new)s — %(line)s")
@@ -111,9 +120,14 @@ def correction_lines(*, account, reading):
     return lines
 
 
-def priced_lines(*, account, reading, consumption, period_start):
+def priced_lines(*, account, reading, consumption, period_start, previous_value=None, previous_date=None):
     """Unsaved InvoiceLines of one meter's consumption up to ``reading``: per billed service, one
-    per tariff block, priced with the tariff in force on the reading date."""
+    per tariff block, priced with the tariff in force on the reading date.
+
+    Each line keeps the two readings the consumption is measured between (``previous_value`` on
+    ``previous_date``, by default ``period_start``, and ``reading``) and the VAT terms of its
+    tariff, so the invoice shows them as they were when it was issued.
+    """
     lines = []
     meter = reading.meter
     for service in SERVICES_BY_METER_KIND[meter.kind]:
@@ -138,8 +152,9 @@ def priced_lines(*, account, reading, consumption, period_start):
             description = _("%(service)s, meter №%(serial)s, %(start)s – %(end)s") % {
                 "service": Service(service).label,
                 "serial": meter.serial_number,
-                "start": period_start.isoformat(),
-                "end": reading.reading_date.isoformat(),
+                # In the invoice's language (active here): 01.10.2026 in ru/az, not ISO.
+                "start": date_format(period_start, "SHORT_DATE_FORMAT"),
+                "end": date_format(reading.reading_date, "SHORT_DATE_FORMAT"),
             }
             if len(parts) > 1:
                 description += " · " + _("block %(number)s") % {"number": index}
@@ -154,6 +169,12 @@ def priced_lines(*, account, reading, consumption, period_start):
                     net_amount=net,
                     vat_amount=vat,
                     amount=gross,
+                    vat_rate=tariff.vat_rate,
+                    prices_include_vat=tariff.prices_include_vat,
+                    previous_value=previous_value,
+                    previous_date=previous_date or period_start,
+                    current_value=reading.value,
+                    current_date=reading.reading_date,
                 )
             )
     return lines
@@ -219,7 +240,13 @@ def form_invoice_for_application(*, application, booked_readings):
                 if reversal:
                     starts.append(consumption_since_previous(reading.supersedes)[1])
             consumption, period_start = consumption_since_previous(reading)
-            lines += priced_lines(account=account, reading=reading, consumption=consumption, period_start=period_start)
+            lines += priced_lines(
+                account=account,
+                reading=reading,
+                consumption=consumption,
+                period_start=period_start,
+                previous_value=reading_before(reading)[0],
+            )
             starts.append(period_start)
             ends.append(reading.reading_date)
     if not lines:
@@ -237,12 +264,37 @@ def form_invoice_for_application(*, application, booked_readings):
     )
 
 
+def recipient_language(account):
+    """The language the account's period invoices are written in: the preferred language of the
+    members of the organization whose cabinet holds the account's contract (its owners first,
+    then the longest-standing member), else the tenant's default language.
+
+    The recipient reads the invoice, not the utility: Uzbekenergo's Russian-speaking accountant
+    gets it in Russian.
+    """
+    contract = getattr(account, "contract", None)
+    if contract is not None and contract.organization_id is not None:
+        memberships = (
+            contract.organization.memberships.exclude(user__preferred_language="")
+            .annotate(is_owner=Q(role="owner"))
+            .order_by("-is_owner", "joined_at", "pk")
+            .values_list("user__preferred_language", flat=True)
+        )
+        language = memberships.first()
+        if language:
+            return language
+    return account.tenant.default_language
+
+
 @transaction.atomic
-def form_period_invoice(*, account, period_start, period_end, issued_on=None, render_pdf=True):
+def form_period_invoice(*, account, period_start, period_end, issued_on=None, render_pdf=True, language=None):
     """Form the invoice of ``account`` for the consumption between ``period_start`` and
     ``period_end`` (the latest accepted reading of each meter in the period minus the last one
     before it). Returns the invoice formed earlier for the same period if there is one, or None
-    when nothing could be priced (no readings in the period, no tariff entered)."""
+    when nothing could be priced (no readings in the period, no tariff entered).
+
+    It is written in ``language`` (the requesting user's) or else the recipient's language.
+    """
     existing = (
         Invoice.objects.filter(
             account=account, application__isnull=True, period_start=period_start, period_end=period_end
@@ -253,7 +305,7 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
     if existing is not None:
         return existing
     tenant = account.tenant
-    language = tenant.default_language
+    language = language or recipient_language(account)
     lines = []
     with translation.override(language):
         for row in consumption_by_meter(account, period_start, period_end):
@@ -262,7 +314,12 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
             # The period's last reading prices the month: its date picks the tariff in force.
             reading = Reading(meter=row.meter, value=row.end_value, reading_date=row.end_date)
             lines += priced_lines(
-                account=account, reading=reading, consumption=row.consumption, period_start=period_start
+                account=account,
+                reading=reading,
+                consumption=row.consumption,
+                period_start=period_start,
+                previous_value=row.start_value,
+                previous_date=row.start_date,
             )
     if not lines:
         return None

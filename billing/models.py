@@ -122,6 +122,15 @@ class InvoiceLine(models.Model):
     net_amount = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # What the invoice printed, kept as it was: the tariff and the readings may be corrected later.
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default=0)
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
+    previous_value = models.DecimalField(
+        _("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    previous_date = models.DateField(_("previous reading date"), null=True, blank=True)
+    current_value = models.DecimalField(_("current reading"), max_digits=12, decimal_places=3, null=True, blank=True)
+    current_date = models.DateField(_("current reading date"), null=True, blank=True)
 
     class Meta:
         ordering = ["invoice_id", "pk"]
@@ -130,6 +139,13 @@ class InvoiceLine(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def unit_price_format(self):
+        """The floatformat of the unit price: two places, or as many as the tariff has (8.4
+        qəpik/kWh is 0.084 AZN), never the four trailing zeros of the column."""
+        places = max(2, -self.unit_price.normalize().as_tuple().exponent)
+        return f"{places}g"
 
 
 class Payment(TenantOwned):

@@ -7,12 +7,15 @@ rendered by a Celery task into private storage; the page polls until it is there
 """
 
 import csv
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from billing.models import MonthlyReport
@@ -21,7 +24,35 @@ from portal.files import filename_part
 from portal.pdf import BASE_URL, StaticOnlyFetcher
 from portal.queue import enqueue_on_commit
 
-CSV_COLUMNS = ("section", "date", "reference", "description", "quantity", "unit", "net", "vat", "amount")
+# The CSV opens in Excel in the reader's language: headers and section names translated, and in
+# az/ru/uz (where Excel's list separator is ";" and the decimal separator ",") semicolons and
+# decimal commas; in English commas and decimal points. A UTF-8 byte order mark first, or Excel
+# reads the Cyrillic and Azerbaijani letters as cp1251/cp1252.
+CSV_COLUMNS = (
+    _("Section"),
+    _("Date"),
+    _("Reference"),
+    _("Description"),
+    _("Quantity"),
+    _("Unit"),
+    _("Without VAT"),
+    _("VAT"),
+    _("Amount"),
+)
+CSV_SECTIONS = {
+    "consumption": _("Consumption"),
+    "charge": _("Charge"),
+    "payment": _("Payment"),
+    "opening_balance": _("Opening balance"),
+    "charges_total": _("Charges total"),
+    "payments_total": _("Payments total"),
+    "closing_balance": _("Closing balance"),
+}
+UTF8_BOM = "\ufeff"
+
+
+def csv_delimiter(language):
+    return "," if (language or "en").startswith("en") else ";"
 
 
 class _Echo:
@@ -31,9 +62,23 @@ class _Echo:
         return value
 
 
+def _cell(value):
+    """Numbers with the active language's decimal separator (no grouping: Excel would read the
+    group separator as text); everything else as it is."""
+    if isinstance(value, Decimal):
+        return number_format(value, use_l10n=True, force_grouping=False)
+    return str(value)
+
+
 def report_csv_rows(data):
-    """The report as CSV rows: a header, consumption per meter, charges, payments, then the totals."""
-    yield CSV_COLUMNS
+    """The report as CSV rows, in the active language: a header, consumption per meter, charges,
+    payments, then the totals."""
+    yield [str(column) for column in CSV_COLUMNS]
+    for section, *cells in _report_rows(data):
+        yield [str(CSV_SECTIONS[section]), *(_cell(cell) for cell in cells)]
+
+
+def _report_rows(data):
     for row in data.meters:
         meter = row.meter
         yield (
@@ -69,10 +114,14 @@ def report_csv_rows(data):
     yield ("closing_balance", data.last_day.isoformat(), "", "", "", "", "", "", data.closing_balance)
 
 
-def stream_report_csv(data):
-    writer = csv.writer(_Echo())
-    for row in report_csv_rows(data):
-        yield writer.writerow(row)
+def stream_report_csv(data, language=None):
+    """The CSV's lines in ``language`` (the request's by default). The language is read now, not
+    when the streaming response is iterated after the view has returned."""
+    language = language or translation.get_language()
+    writer = csv.writer(_Echo(), delimiter=csv_delimiter(language))
+    with translation.override(language):
+        rows = list(report_csv_rows(data))
+    return (UTF8_BOM, *(writer.writerow(row) for row in rows))
 
 
 def report_filename(contract, period, extension):

@@ -98,6 +98,7 @@ class MeterConsumption:
     end_value: Decimal | None  # the latest accepted reading within the month
     end_date: datetime.date | None
     consumption: Decimal
+    start_date: datetime.date | None = None  # the date of start_value (installation for none)
 
     @property
     def unit(self):
@@ -119,12 +120,14 @@ def consumption_by_meter(account, first_day, last_day):
             end_value=Subquery(within.values("value")[:1]),
             end_date=Subquery(within.values("reading_date")[:1]),
             before_value=Subquery(before.values("value")[:1]),
+            before_date=Subquery(before.values("reading_date")[:1]),
         )
         .order_by("kind", "serial_number")
     )
     rows = []
     for meter in meters:
         start = meter.before_value if meter.before_value is not None else meter.initial_reading
+        start_date = meter.before_date if meter.before_value is not None else meter.installed_on
         consumption = ZERO
         if meter.end_value is not None:
             # A reading below the one before (a replaced counter) bills nothing, as on invoices.
@@ -136,6 +139,7 @@ def consumption_by_meter(account, first_day, last_day):
                 end_value=meter.end_value,
                 end_date=meter.end_date,
                 consumption=consumption.quantize(THOUSANDTH),
+                start_date=start_date,
             )
         )
     return rows

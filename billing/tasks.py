@@ -23,8 +23,8 @@ def render_invoice_pdf(self, invoice_id):
 
     The invoice row is locked for the whole run, so a retry racing the sweep renders once.
     """
+    from billing.documents import store_invoice_pdf
     from billing.services import queue_invoice_ready
-    from portal.pdf import store_invoice_pdf
 
     try:
         with transaction.atomic():

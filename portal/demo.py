@@ -33,6 +33,8 @@ class Login:
 
 
 # Contacts are the companies' public call centres and head offices as published on their sites.
+# Requisites (legal name, tax number, bank) are demo values in the right formats (INN with a valid
+# check digit, 9-digit STIR, AZ IBAN, 20-digit Russian accounts): not the companies' real ones.
 TENANTS = [
     {
         "slug": "azersu",
@@ -48,6 +50,11 @@ TENANTS = [
         "contact_email": "info@azersu.az",
         "address": "AZ1025, Bakı, Xətai rayonu, Yusif Səfərov küçəsi 67",
         "website": "https://www.azersu.az",
+        "legal_name": "«Azərsu» Açıq Səhmdar Cəmiyyəti",
+        "tax_number": "1700038881",
+        "bank_name": "«Kapital Bank» ASC",
+        "bank_code": "200026",
+        "bank_account": "AZ37AIIB38090019441100000110",
     },
     {
         "slug": "azerishiq",
@@ -63,6 +70,11 @@ TENANTS = [
         "contact_email": "info@azerishiq.az",
         "address": "AZ1008, Bakı, Nəsimi rayonu, Ü. Hacıbəyov küçəsi 40",
         "website": "https://www.azerishiq.az",
+        "legal_name": "«Azərişıq» Açıq Səhmdar Cəmiyyəti",
+        "tax_number": "1402057621",
+        "bank_name": "«Kapital Bank» ASC",
+        "bank_code": "200026",
+        "bank_account": "AZ62AIIB38090019442200000220",
     },
     {
         "slug": "azerigaz",
@@ -78,6 +90,11 @@ TENANTS = [
         "contact_email": "office@azeriqaz.az",
         "address": "AZ1025, Bakı, Xətai rayonu, Yusif Səfərov küçəsi 23",
         "website": "https://www.azeriqaz.az",
+        "legal_name": "«Azəriqaz» İstehsalat Birliyi",
+        "tax_number": "9900072241",
+        "bank_name": "«Kapital Bank» ASC",
+        "bank_code": "200026",
+        "bank_account": "AZ15AIIB38090019443300000330",
     },
     {
         "slug": "uzbekenergo",
@@ -93,6 +110,11 @@ TENANTS = [
         "contact_email": "info@uzenergy.uz",
         "address": "100000, Toshkent, Istiqlol ko'chasi 6",
         "website": "https://www.uzenergy.uz",
+        "legal_name": "«Hududiy elektr tarmoqlari» AJ",
+        "tax_number": "207122506",
+        "bank_name": "«Oʻzsanoatqurilishbank» ATB",
+        "bank_code": "00440",
+        "bank_account": "20210000900123456001",
     },
     {
         "slug": "izhvodokanal",
@@ -109,6 +131,12 @@ TENANTS = [
         "contact_email": "office@izhvodokanal.ru",
         "address": "426063, Удмуртская Республика, Ижевск, ул. Орджоникидзе, 2",
         "website": "https://izhvodokanal.ru",
+        "legal_name": "МУП г. Ижевска «Ижводоканал»",
+        "tax_number": "1831000650",
+        "bank_name": "Удмуртское отделение № 8618 ПАО Сбербанк",
+        "bank_code": "049401601",
+        "bank_account": "40702810368020101234",
+        "correspondent_account": "30101810400000000601",
     },
 ]
 

@@ -3,9 +3,13 @@
 WeasyPrint would otherwise fetch any URL the HTML names (http://, file:///etc/passwd, an
 internal address). Our template is the only HTML it sees and user text in it is autoescaped, but
 the fetcher is the second wall: it serves files under STATIC_URL from the static files (and the
-tenant's own logo from media storage) and refuses everything else.
+tenant's own logo from media storage) and refuses everything else. The one exception is an
+image the caller put inline as a ``data:image/png;base64,`` URI (the payment QR code): it is
+decoded here, in the process, and never fetched.
 """
 
+import base64
+import binascii
 import logging
 import mimetypes
 import posixpath
@@ -25,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Relative URLs in the template resolve against this base; it never leaves the process.
 BASE_URL = "https://abonent.invalid/"
+INLINE_PNG = "data:image/png;base64,"
 
 
 class RefusedURL(ValueError):
@@ -49,6 +54,12 @@ class StaticOnlyFetcher(URLFetcher):
         self.allowed_media = {name for name in allowed_media if name}
 
     def fetch(self, url, headers=None):
+        if url.startswith(INLINE_PNG):
+            try:
+                content = base64.b64decode(url[len(INLINE_PNG) :], validate=True)
+            except binascii.Error as error:
+                raise RefusedURL("Refused an inline image that is not base64") from error
+            return URLFetcherResponse(url, content, {"Content-Type": "image/png"})
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or parts.query:
             raise RefusedURL(f"Refused to fetch {url!r}: only our static files are allowed")
@@ -85,27 +96,31 @@ def invoice_context(invoice):
         "invoice": invoice,
         "tenant": tenant,
         "account": account,
-        "lines": list(invoice.lines.all()),
+        "lines": list(invoice.lines.select_related("meter")),
         "logo_url": f"{settings.MEDIA_URL}{tenant.logo.name}" if tenant.logo else "",
     }
 
 
-def render_invoice_pdf_bytes(invoice):
-    """The PDF of ``invoice`` in its language, with its tenant's branding."""
+def render_invoice_pdf_bytes(invoice, extra_context=None):
+    """The PDF of ``invoice`` in its language, with its tenant's branding.
+
+    ``extra_context`` is what the billing layer adds (the payment QR code); it is built by the
+    caller because this layer knows nothing of payment standards.
+    """
     with translation.override(invoice.language):
-        html = render_to_string("billing/invoice_pdf.html", invoice_context(invoice))
+        html = render_to_string("billing/invoice_pdf.html", {**invoice_context(invoice), **(extra_context or {})})
         fetcher = StaticOnlyFetcher(allowed_media=[invoice.tenant.logo.name] if invoice.tenant.logo else [])
         return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
 
 
-def store_invoice_pdf(invoice):
+def store_invoice_pdf(invoice, extra_context=None):
     """Render and save the PDF under a server-chosen name in private storage.
 
     The name is the invoice number (the file name the citizen gets attached to his e-mail) in a
     folder of the tenant, so two tenants' files never collide even for numbers issued before
     each tenant had a prefix of its own (storage would otherwise add a random suffix).
     """
-    content = render_invoice_pdf_bytes(invoice)
+    content = render_invoice_pdf_bytes(invoice, extra_context)
     invoice.pdf.save(f"{invoice.tenant.slug}/{invoice.number}.pdf", ContentFile(content), save=False)
     invoice.save(update_fields=["pdf"])
     return invoice.pdf.name

@@ -18,6 +18,19 @@ class TenantAdmin(admin.ModelAdmin):
             _("Branding and contacts"),
             {"fields": ["logo", "brand_colour", "contact_phone", "contact_email", "address", "website"]},
         ),
+        (
+            _("Requisites on invoices"),
+            {
+                "fields": [
+                    "legal_name",
+                    "tax_number",
+                    "bank_name",
+                    "bank_code",
+                    "bank_account",
+                    "correspondent_account",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):

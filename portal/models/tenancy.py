@@ -87,6 +87,23 @@ class Tenant(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Requisites printed on invoices: a bill without the payee's legal name, tax number and bank
+    # account is not one a bank will pay from.
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    tax_number = models.CharField(
+        _("tax number"),
+        max_length=12,
+        blank=True,
+        help_text=_("VÖEN in Azerbaijan, STIR in Uzbekistan, INN in Russia."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_code = models.CharField(
+        _("bank code"), max_length=20, blank=True, help_text=_("BIC in Russia, bank code (MFO) elsewhere.")
+    )
+    bank_account = models.CharField(_("bank account"), max_length=34, blank=True)
+    correspondent_account = models.CharField(
+        _("correspondent account"), max_length=20, blank=True, help_text=_("The bank's correspondent account (Russia).")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

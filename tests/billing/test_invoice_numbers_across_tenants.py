@@ -8,8 +8,8 @@ from pathlib import PurePosixPath
 import pytest
 from django.core.exceptions import ValidationError
 
+from billing.documents import store_invoice_pdf
 from billing.invoicing import issue_invoice
-from portal.pdf import store_invoice_pdf
 from tests.meters.factories import SubscriberAccountFactory
 from tests.portal.factories import BranchFactory, TenantFactory
 

@@ -113,6 +113,8 @@ def test_the_fetcher_serves_our_static_css():
         BASE_URL + "static/../../../../etc/passwd",
         BASE_URL + "static/%2e%2e/%2e%2e/settings.py",
         BASE_URL + "media/readings/2026/10/someone-elses-photo.jpg",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "data:image/png;base64,not base64!",
     ],
 )
 def test_the_fetcher_refuses_everything_but_our_static_files(url):

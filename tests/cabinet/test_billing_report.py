@@ -30,9 +30,10 @@ def march(contract):
     return contract
 
 
-def csv_rows(response):
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(text)))
+def csv_rows(response, delimiter=","):
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_report_csv_has_the_columns_and_the_months_totals(member, march):
@@ -41,19 +42,21 @@ def test_report_csv_has_the_columns_and_the_months_totals(member, march):
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="report-UZ-77-2026-03.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["section", "date", "reference", "description", "quantity", "unit", "net", "vat", "amount"]
+    assert rows[0] == [
+        "Section", "Date", "Reference", "Description", "Quantity", "Unit", "Without VAT", "VAT", "Amount"
+    ]
     by_section = {}
     for row in rows[1:]:
         by_section.setdefault(row[0], []).append(row)
-    assert [(r[2], r[4], r[5]) for r in by_section["consumption"]] == [("UZ-EL-9", "350.000", "kWh")]
-    assert [(r[2], r[6], r[7], r[8]) for r in by_section["charge"]] == [
+    assert [(r[2], r[4], r[5]) for r in by_section["Consumption"]] == [("UZ-EL-9", "350.000", "kWh")]
+    assert [(r[2], r[6], r[7], r[8]) for r in by_section["Charge"]] == [
         ("UZE-INV-2026-000003", "267.86", "32.14", "300.00")
     ]
-    assert [(r[1], r[2], r[8]) for r in by_section["payment"]] == [("2026-03-09", "UZE-INV-2026-000002", "200.00")]
-    assert by_section["opening_balance"][0][8] == "-120.00"
-    assert by_section["charges_total"][0][8] == "300.00"
-    assert by_section["payments_total"][0][8] == "200.00"
-    assert by_section["closing_balance"][0][8] == "-220.00"
+    assert [(r[1], r[2], r[8]) for r in by_section["Payment"]] == [("2026-03-09", "UZE-INV-2026-000002", "200.00")]
+    assert by_section["Opening balance"][0][8] == "-120.00"
+    assert by_section["Charges total"][0][8] == "300.00"
+    assert by_section["Payments total"][0][8] == "200.00"
+    assert by_section["Closing balance"][0][8] == "-220.00"
 
 
 def test_report_page_shows_the_month_and_links_the_downloads(member, march):
@@ -64,6 +67,20 @@ def test_report_page_shows_the_month_and_links_the_downloads(member, march):
     assert page_url(march, "report_csv", "?period=2026-03") in body
     assert "-220.00" in body
     assert "Prepare the PDF" in body
+
+
+def test_report_csv_in_russian_has_russian_headers_semicolons_and_decimal_commas(member, march, accountant):
+    accountant.preferred_language = "ru"
+    accountant.save()
+
+    response = member.get(page_url(march, "report_csv", "?period=2026-03"), HTTP_ACCEPT_LANGUAGE="ru")
+
+    rows = csv_rows(response, delimiter=";")
+    assert rows[0] == ["Раздел", "Дата", "Ссылка", "Описание", "Количество", "Единица", "Без НДС", "НДС", "Сумма"]
+    by_section = {row[0]: row for row in rows[1:]}
+    assert by_section["Потребление"][4] == "350,000"
+    assert by_section["Начислено"][6:9] == ["267,86", "32,14", "300,00"]
+    assert by_section["Сальдо на конец"][8] == "-220,00"
 
 
 def pdf_text(field_file):
