@@ -364,6 +364,7 @@ def archive(request, contract):
             "older_url": older_url,
             "first_url": f"?{urlencode(kept)}" if "after" in request.GET else None,
             "csv_query": urlencode(kept),
+            "filtered": bool(kept),
             "units": UNIT_BY_KIND,
         },
     )

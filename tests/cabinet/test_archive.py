@@ -124,3 +124,10 @@ def test_the_archive_costs_the_same_queries_for_10_and_10000_readings(cabinet, t
         response = cabinet.get(page)
     assert len(shown_values(response)) == 50
     assert len(ten_thousand) == len(ten)
+
+
+def test_a_filtered_archive_offers_a_reset_to_the_unfiltered_one(cabinet, tenant, contract):
+    page = url(tenant, "archive", contract)
+    assert 'id="reset-filter"' not in cabinet.get(page).content.decode()
+    text = cabinet.get(page, {"date_from": "2026-02-01"}).content.decode()
+    assert f'<a href="{page}" id="reset-filter">Reset filter</a>' in text

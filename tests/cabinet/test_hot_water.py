@@ -110,3 +110,15 @@ def test_a_contract_without_a_hot_water_deadline_does_not_report_volumes(cabinet
     contract = linked_contract(tenant, user, hot_water_deadline_day=None)
     response = cabinet.get(url(tenant, "hot_water", contract))
     assert "Hot-water volumes are not reported under this contract" in response.content.decode()
+
+
+def test_the_page_shows_the_previous_volume_and_both_reading_dates(cabinet, tenant, contract, metered_point):
+    HotWaterVolume.objects.create(
+        tenant=tenant, contract=contract, service_point=metered_point, period=D(2026, 9, 1), volume=Decimal("6")
+    )
+    text = cabinet.get(url(tenant, "hot_water", contract)).content.decode()
+    row = text[text.index(f'id="point-{metered_point.pk}"') :]
+    cells = [" ".join(c.split()) for c in __import__("re").findall(r"<td>(.*?)</td>", row[: row.index("</tr>")], 16)]
+    assert cells[0] == '40<br><span class="meta">08/25/2026</span>'
+    assert cells[1] == '47<br><span class="meta">09/25/2026</span>'
+    assert cells[2] == "6"
