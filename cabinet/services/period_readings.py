@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
-from meters.services.corrections import correct_reading
 from meters.selectors import UNIT_BY_KIND
+from meters.services.corrections import correct_reading
 
 THOUSANDTH = Decimal("0.001")
 
@@ -256,7 +256,12 @@ def _correct(row, entry, *, reason, user, now):
         return Outcome(entry.meter_id, accepted=False, reason=reason, change=CORRECTION)
     existing = row.period_reading
     if existing.booked_reading is None:
-        return Outcome(entry.meter_id, accepted=False, reason=str(_("The accepted reading cannot be corrected here; ask the utility.")), change=CORRECTION)
+        return Outcome(
+            entry.meter_id,
+            accepted=False,
+            reason=str(_("The accepted reading cannot be corrected here; ask the utility.")),
+            change=CORRECTION,
+        )
     try:
         booked = correct_reading(
             reading=existing.booked_reading,

@@ -120,7 +120,10 @@ def test_a_comma_separated_file_is_read_too(cabinet, tenant, contract, meters):
     ids=["excel-csv-cp1251", "excel-unicode-text-utf16", "csv-utf8-bom", "utf8"],
 )
 def test_excel_encodings_are_detected(cabinet, tenant, contract, meters, encoding, separator):
-    lines = ["№ счётчика", "Адрес", "Предыдущее", "Дата", "Текущее", "Дата"], ["CW-1", "ул. Ленина 1", "120", "", "131", ""]
+    lines = (
+        ["№ счётчика", "Адрес", "Предыдущее", "Дата", "Текущее", "Дата"],
+        ["CW-1", "ул. Ленина 1", "120", "", "131", ""],
+    )
     content = "\r\n".join(separator.join(line) for line in lines).encode(encoding)
     preview = upload(cabinet, tenant, contract, content)
     assert preview_rows(preview)[0][:3] == ["✔ New reading", "2", "CW-1"]

@@ -103,7 +103,9 @@ def test_cabinet_readings_with_a_refused_row_and_the_upload_preview(
     # Upload a CSV saved by a Russian Excel (cp1251, semicolons): the preview, then Send.
     page.goto(tenant_reverse(tenant, "cabinet:readings_upload", kwargs={"contract_id": contract.pk}))
     csv_file = tmp_path / "показания.csv"
-    csv_file.write_bytes("№ счётчика;Адрес;Предыдущее;Дата;Текущее;Дата\r\nCW-2;;500;;512;07.10.2026\r\n".encode("cp1251"))
+    csv_file.write_bytes(
+        "№ счётчика;Адрес;Предыдущее;Дата;Текущее;Дата\r\nCW-2;;500;;512;07.10.2026\r\n".encode("cp1251")
+    )
     page.locator("input[type=file]").set_input_files(str(csv_file))
     page.locator("main form[enctype] button[type=submit]").click()
     preview = page.locator("#preview")
