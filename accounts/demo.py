@@ -10,7 +10,7 @@ def seed_people():
     citizen = demo_user("citizen@abonent.local", "Aysel Məmmədova", phone="+994501234567", preferred_language="az")
     legal = demo_user("legal@abonent.local", "Андрей Волков", phone="+79121234567", preferred_language="ru")
     organization, _ = Organization.objects.update_or_create(
-        tax_number="1831098765",
+        tax_number="1831098766",
         defaults={
             "name": "ООО «Камский технопарк»",
             "legal_address": "426011, Удмуртская Республика, Ижевск, ул. Пушкинская, 154",

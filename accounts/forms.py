@@ -10,7 +10,7 @@ from accounts.models import Organization, OrganizationMembership, User
 from accounts.phones import normalize_phone
 from accounts.services.organizations import tax_number_taken_error
 from accounts.services.password_reset import request_password_reset
-from accounts.validators import validate_no_links
+from accounts.validators import clean_tax_number, tax_number_help, validate_no_links
 from portal.clients import client_ip
 
 PHONE_HELP = _("Optional. Mobile number for SMS about your applications, e.g. +994 50 123 45 67.")
@@ -195,13 +195,16 @@ class OrganizationForm(forms.ModelForm):
         fields = ["tax_number", "name", "legal_address", "bank_name", "bank_code", "bank_account"]
         help_texts = {"tax_number": _("VÖEN, STIR or INN: 9 to 12 digits.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, country_code=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The name goes into invitations sent to any address.
         self.fields["name"].validators.append(validate_no_links)
+        # Registered on a tenant's pages, the tax number follows that country's rule.
+        self.country_code = country_code
+        self.fields["tax_number"].help_text = tax_number_help(country_code)
 
     def clean_tax_number(self):
-        tax_number = "".join(self.cleaned_data["tax_number"].split())
+        tax_number = clean_tax_number(self.cleaned_data["tax_number"], self.country_code)
         if Organization.objects.filter(tax_number=tax_number).exists():
             raise tax_number_taken_error()
         return tax_number

@@ -40,3 +40,57 @@ def validate_no_links(value):
             code="link_in_name",
             params={"found": found},
         )
+
+
+# -- tax numbers ------------------------------------------------------------------------------------
+
+# Russia's INN: 10 digits for a company, 12 for a sole proprietor, the last one or two being check
+# digits (Federal Tax Service order ММВ-7-6/435@, weights below); Azerbaijan's VÖEN 10 digits;
+# Uzbekistan's STIR (INN) 9 digits.
+TAX_NUMBER_LENGTHS = {"RU": (10, 12), "AZ": (10,), "UZ": (9,)}
+_INN_10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _check_digit(digits, weights):
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+
+
+def inn_checksum_ok(value):
+    if len(value) == 10:
+        return _check_digit(value, _INN_10) == int(value[9])
+    if len(value) == 12:
+        return _check_digit(value, _INN_11) == int(value[10]) and _check_digit(value, _INN_12) == int(value[11])
+    return False
+
+
+def clean_tax_number(value, country_code=None):
+    """``value`` without spaces, checked by the rule of ``country_code`` (any of them when None: the
+    organization is not yet tied to a country). Raises ValidationError naming the right lengths."""
+    value = "".join(str(value).split())
+    if country_code not in TAX_NUMBER_LENGTHS:
+        if not value.isdigit() or not 9 <= len(value) <= 12:
+            raise ValidationError(_("A tax number has 9 to 12 digits."), code="format")
+        return value
+    lengths = TAX_NUMBER_LENGTHS[country_code]
+    if not value.isdigit() or len(value) not in lengths:
+        messages = {
+            "RU": _("An INN has 10 digits (a company) or 12 digits (a sole proprietor)."),
+            "AZ": _("A VÖEN has 10 digits."),
+            "UZ": _("A STIR (INN) has 9 digits."),
+        }
+        raise ValidationError(messages[country_code], code="format")
+    if country_code == "RU" and not inn_checksum_ok(value):
+        raise ValidationError(
+            _("This INN is not valid: its check digits do not match. Check it against the contract."), code="checksum"
+        )
+    return value
+
+
+def tax_number_help(country_code=None):
+    return {
+        "RU": _("The INN written in the contract: 10 digits for a company, 12 for a sole proprietor."),
+        "AZ": _("The VÖEN written in the contract: 10 digits."),
+        "UZ": _("The STIR (INN) written in the contract: 9 digits."),
+    }.get(country_code, _("VÖEN, STIR or INN: 9 to 12 digits."))

@@ -52,15 +52,17 @@ CONTRACTS = [
 ]  # fmt: skip
 
 
-# tenant → meter kinds its readings page takes (empty: every meter)
-CABINET_SETTINGS = {"izhvodokanal": [COLD], "uzbekenergo": []}
+# tenant → meter kinds its readings page takes (empty: every meter), readings only in a window
+CABINET_SETTINGS = {"izhvodokanal": ([COLD], True), "uzbekenergo": ([], False)}
 
 
 def seed_cabinet_settings():
-    for slug, kinds in CABINET_SETTINGS.items():
+    for slug, (kinds, window) in CABINET_SETTINGS.items():
         tenant = Tenant.objects.filter(slug=slug).first()
         if tenant is not None:
-            CabinetSettings.objects.update_or_create(tenant=tenant, defaults={"readings_meter_kinds": list(kinds)})
+            CabinetSettings.objects.update_or_create(
+                tenant=tenant, defaults={"readings_meter_kinds": list(kinds), "readings_window": window}
+            )
 
 
 def seed_readings(meter, start_value, dates, rng):

@@ -11,6 +11,7 @@ reading goes through the page form's rule (``reading_value``), so a file cannot 
 page would refuse.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -25,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cabinet.services.period_readings import Entry, refusal_reason
+from cabinet.services.period_readings import UNCHANGED, Entry, change_of, refusal_reason
 from meters.selectors import normalize_serial
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -152,7 +153,8 @@ def read_table(uploaded):
         raise ValidationError(_("The file is larger than 2 MB. Split it or remove unused rows."), code="too_large")
     extension = PurePath(uploaded.name or "").suffix.lower()
     real_type = magic.from_buffer(data[:4096], mime=True)
-    if extension == ".csv" and (real_type.startswith("text/") or real_type in CSV_TYPES):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if extension == ".csv" and (real_type.startswith("text/") or real_type in CSV_TYPES or utf16):
         return _read_csv(data)
     if extension == ".xlsx" and real_type in XLSX_TYPES:
         return _read_xlsx(data)
@@ -163,13 +165,42 @@ class SemicolonDialect(csv.excel):
     delimiter = ";"
 
 
+# Excel saves "CSV UTF-8" with a BOM, "Unicode text" as UTF-16 with a BOM (tab separated) and a
+# plain "CSV" in the Windows code page: Cyrillic is cp1251 on a Russian Windows.
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_text(data):
+    """The text of a CSV file: by its BOM, else UTF-8, else cp1251 (which decodes almost any byte, so
+    it comes last)."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            return data.decode("cp1251")
+        except UnicodeDecodeError:
+            pass
+    raise ValidationError(
+        _("The CSV file could not be read: save it as “CSV UTF-8” or use the XLSX template."), code="encoding"
+    )
+
+
 def _read_csv(data):
+    text = decode_text(data)
+    if "\x00" in text:
+        raise ValidationError(
+            _("The CSV file could not be read: a cell is too long or its quotes are not closed."), code="damaged"
+        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The CSV file must be saved in UTF-8 encoding."), code="encoding") from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:  # too little text to tell: the template's own delimiter
         dialect = SemicolonDialect
     table = []
@@ -259,6 +290,17 @@ class FileRow:
     reading_date: datetime.date | None
     meter_id: int | None
     error: str = ""
+    raw_value: str = ""  # the cells as written, shown beside an error
+    raw_date: str = ""
+    previous_value: Decimal | None = None
+    previous_date: datetime.date | None = None
+    change: str = ""  # period_readings.NEW, UNCHANGED or CORRECTION for a valid row
+
+    @property
+    def consumption(self):
+        if self.error or self.value is None or self.previous_value is None:
+            return None
+        return self.value - self.previous_value
 
     def entry(self):
         return Entry(meter_id=self.meter_id, value=self.value, reading_date=self.reading_date)
@@ -302,13 +344,22 @@ def check_rows(table, *, meter_rows, today):
         serial, value_cell, date_cell = (_cell(line, index) for index in (SERIAL, VALUE, DATE))
         if str(value_cell).strip() == "":
             continue  # a meter not reported in this file
-        row = FileRow(line=number, serial=str(serial).strip(), value=None, reading_date=None, meter_id=None)
+        row = FileRow(
+            line=number,
+            serial=str(serial).strip(),
+            value=None,
+            reading_date=None,
+            meter_id=None,
+            raw_value=_shown(value_cell),
+            raw_date=_shown(date_cell),
+        )
         checked.append(row)
         meter_row = by_serial.get(normalize_serial(str(serial)))
         if meter_row is None:
             row.error = _("No meter with this number on the contract.")
             continue
         row.meter_id = meter_row.meter.pk
+        row.previous_value, row.previous_date = meter_row.previous_value, meter_row.previous_date
         if row.meter_id in seen:
             row.error = _("This meter appears more than once in the file.")
             continue
@@ -326,4 +377,15 @@ def check_rows(table, *, meter_rows, today):
             }
             continue
         row.error = refusal_reason(meter_row, value=row.value, reading_date=row.reading_date, today=today)
+        row.change = change_of(meter_row, value=row.value, reading_date=row.reading_date)
+        if row.change == UNCHANGED:
+            row.error = ""  # nothing to book, whatever the rules say of the figure today
     return checked
+
+
+def _shown(cell):
+    """A cell as the user wrote it, short enough for the error table."""
+    if isinstance(cell, datetime.datetime | datetime.date):
+        return date_format(cell, "SHORT_DATE_FORMAT")
+    text = "" if cell is None else str(cell).strip()
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -30,7 +30,7 @@ from accounts.forms import (
     ResendConfirmationForm,
     TokenForm,
 )
-from accounts.views.helpers import after_login_url, region_of, safe_next
+from accounts.views.helpers import after_login_url, logged_in, region_of, safe_next
 from portal.clients import client_ip
 
 # Between the password and the second factor the user is *not* logged in: only these keys say
@@ -114,6 +114,7 @@ def login_view(request):
             if user.is_staff:
                 messages.warning(request, _("Staff accounts must use two-factor authentication. Set it up now."))
                 return redirect("accounts:two_factor_setup")
+            logged_in(request)
             return redirect(after_login_url(request, next_url))
     context = {"form": form, "next": next_url or "", "unconfirmed_email": unconfirmed_email}
     return render(request, "accounts/login.html", context)
@@ -160,6 +161,7 @@ def login_verify(request):
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(request, _("You used a backup code. Backup codes left: %(count)d.") % {"count": left})
+            logged_in(request)
             return redirect(after_login_url(request, next_url))
         form.add_error(
             "token",

@@ -1,6 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from accounts.models import OrganizationMembership
+from portal.models import Workflow
+
+CABINET_WORKFLOWS = (Workflow.LEGAL_CABINET, Workflow.CONTRACT_CABINET)
 
 
 def safe_next(request, default=None):
@@ -14,7 +22,26 @@ def safe_next(request, default=None):
 
 
 def after_login_url(request, next_url=None):
-    return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+    """``next``, else the cabinet for a member of an organization on a tenant with a legal-entity
+    cabinet (W4, W5: he logs in to work on his contracts), else the home page."""
+    if next_url:
+        return next_url
+    tenant = getattr(request, "tenant", None)
+    if (
+        tenant is not None
+        and any(tenant.offers(workflow) for workflow in CABINET_WORKFLOWS)
+        and OrganizationMembership.objects.filter(user=request.user).exists()
+    ):
+        try:
+            return reverse("cabinet:home")
+        except NoReverseMatch:
+            pass
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def logged_in(request):
+    """Tell the user the login worked (the page he lands on may look the same as before)."""
+    messages.success(request, _("You are logged in."))
 
 
 def region_of(request):

@@ -34,7 +34,8 @@ def organizations(request):
 
 @login_required
 def organization_create(request):
-    form = OrganizationForm(request.POST or None)
+    tenant = getattr(request, "tenant", None)
+    form = OrganizationForm(request.POST or None, country_code=tenant.country_code if tenant else None)
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.create_organization(user=request.user, **form.cleaned_data)

@@ -12,7 +12,7 @@ from portal.admin_site import TenantScopedAdmin
 class CabinetSettingsForm(forms.ModelForm):
     class Meta:
         model = CabinetSettings
-        fields = ["tenant", "readings_meter_kinds"]
+        fields = ["tenant", "readings_meter_kinds", "readings_window"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +30,7 @@ class CabinetSettingsForm(forms.ModelForm):
 @admin.register(CabinetSettings)
 class CabinetSettingsAdmin(TenantScopedAdmin):
     form = CabinetSettingsForm
-    list_display = ["tenant", "meter_kinds"]
+    list_display = ["tenant", "meter_kinds", "readings_window"]
 
     @admin.display(description=_("meter kinds on the readings page"))
     def meter_kinds(self, obj):

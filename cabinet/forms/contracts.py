@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.validators import clean_tax_number, tax_number_help
 
 
 class ContractLinkForm(forms.Form):
@@ -28,8 +29,10 @@ class ContractLinkForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, country_code=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.country_code = country_code
+        self.fields["tax_number"].help_text = tax_number_help(country_code)
         self.fields["organization"].queryset = organizations
         self.only_organization = organizations[0] if len(organizations) == 1 else None
         if self.only_organization is not None:
@@ -42,10 +45,7 @@ class ContractLinkForm(forms.Form):
         return cleaned_data
 
     def clean_tax_number(self):
-        value = "".join(self.cleaned_data["tax_number"].split())
-        if not value.isdigit() or not 9 <= len(value) <= 12:
-            raise forms.ValidationError(_("A tax number has 9 to 12 digits."), code="format")
-        return value
+        return clean_tax_number(self.cleaned_data["tax_number"], self.country_code)
 
     def clean_contract_number(self):
         value = self.cleaned_data["contract_number"].strip().lstrip("№").strip()

@@ -54,7 +54,10 @@ class UploadForm(forms.Form):
     period = forms.ChoiceField(label=_("Reporting period"))
     file = forms.FileField(
         label=_("File with the readings"),
-        help_text=_("CSV (UTF-8, separated by ; or ,) or XLSX, up to 2 MB, in the columns of the template."),
+        help_text=_(
+            "CSV (as Excel saves it: UTF-8, Windows-1251 or Unicode text) or XLSX, up to 2 MB, in the columns of the "
+            "template."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -28,6 +28,15 @@ class CabinetSettings(TenantOwned):
         ),
     )
 
+    readings_window = models.BooleanField(
+        _("readings only in the submission window"),
+        default=True,
+        help_text=_(
+            "On: readings of a period are taken only in the 3 days up to the contract's deadline day (and the "
+            "first working day after a deadline on a day off). Off: at any time, as the contract sets no deadline."
+        ),
+    )
+
     class Meta:
         verbose_name = _("cabinet settings")
         verbose_name_plural = _("cabinet settings")

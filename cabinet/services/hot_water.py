@@ -8,6 +8,7 @@ taken at the end of the month and readings sent in the window both fall into the
 With several hot-water meters at one point, their readings are summed.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,9 @@ class PointRow:
     previous_reading: Decimal | None
     current_reading: Decimal | None
     record: HotWaterVolume | None
+    previous_date: datetime.date | None = None  # of the previous reading (the latest, with several meters)
+    current_date: datetime.date | None = None
+    previous_volume: Decimal | None = None  # the volume of the period before
 
     @property
     def computed(self):
@@ -59,13 +63,21 @@ def hot_water_rows(*, contract, period, calendar):
     current = accepted.filter(reading_date__gt=before.closes_on, reading_date__lte=window.closes_on)
     meters = (
         Meter.objects.filter(service_point__contract=contract, kind=Meter.Kind.HOT_WATER, status=Meter.Status.ACTIVE)
-        .annotate(previous=Subquery(previous.values("value")[:1]), current=Subquery(current.values("value")[:1]))
-        .values("service_point_id", "previous", "current")
+        .annotate(
+            previous=Subquery(previous.values("value")[:1]),
+            current=Subquery(current.values("value")[:1]),
+            previous_date=Subquery(previous.values("reading_date")[:1]),
+            current_date=Subquery(current.values("reading_date")[:1]),
+        )
+        .values("service_point_id", "previous", "current", "previous_date", "current_date")
     )
     by_point = {}
     for meter in meters:
         by_point.setdefault(meter["service_point_id"], []).append(meter)
     records = {record.service_point_id: record for record in contract.hot_water_volumes.filter(period=period)}
+    before_volumes = dict(
+        contract.hot_water_volumes.filter(period=add_months(period, -1)).values_list("service_point_id", "volume")
+    )
     rows = []
     for point in contract.service_points.order_by("address", "pk"):
         readings = by_point.get(point.pk, [])
@@ -76,10 +88,21 @@ def hot_water_rows(*, contract, period, calendar):
             previous = current = None
         rows.append(
             PointRow(
-                service_point=point, previous_reading=previous, current_reading=current, record=records.get(point.pk)
+                service_point=point,
+                previous_reading=previous,
+                current_reading=current,
+                record=records.get(point.pk),
+                previous_date=_latest(m["previous_date"] for m in readings) if complete else None,
+                current_date=_latest(m["current_date"] for m in readings) if complete else None,
+                previous_volume=before_volumes.get(point.pk),
             )
         )
     return rows
+
+
+def _latest(dates):
+    dates = [datetime.date.fromisoformat(day) if isinstance(day, str) else day for day in dates if day]
+    return max(dates) if dates else None
 
 
 def save_hot_water_volumes(*, tenant, contract, period, entered, user, calendar, today, submit):

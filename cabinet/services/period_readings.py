@@ -20,6 +20,7 @@ from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND
+from meters.services.corrections import correct_reading
 
 THOUSANDTH = Decimal("0.001")
 
@@ -57,11 +58,26 @@ class Entry:
     reading_date: datetime.date
 
 
+NEW, UNCHANGED, CORRECTION = "new", "unchanged", "correction"
+
+
 @dataclass
 class Outcome:
     meter_id: int
     accepted: bool
     reason: str = ""
+    change: str = NEW  # NEW, UNCHANGED (already accepted with this figure) or CORRECTION
+
+
+def change_of(row, *, value, reading_date):
+    """What submitting ``value`` does to ``row``'s period: a NEW reading, nothing (UNCHANGED: the
+    accepted one has this figure and date) or a CORRECTION of the accepted one."""
+    existing = row.period_reading
+    if existing is None or existing.status != PeriodReading.Status.ACCEPTED:
+        return NEW
+    if existing.value == value and existing.reading_date == reading_date:
+        return UNCHANGED
+    return CORRECTION
 
 
 def contract_meters(tenant, contract):
@@ -198,11 +214,14 @@ def submit_period_readings(*, tenant, contract, period, entries, user, today, ca
         by_meter = {row.meter.pk: row for row in rows}
         for entry in entries:
             row = by_meter[entry.meter_id]
-            existing = row.period_reading
-            if existing is not None and existing.status == PeriodReading.Status.ACCEPTED:
-                outcomes.append(Outcome(entry.meter_id, accepted=True))
+            change = change_of(row, value=entry.value, reading_date=entry.reading_date)
+            if change == UNCHANGED:
+                outcomes.append(Outcome(entry.meter_id, accepted=True, change=UNCHANGED))
                 continue
             reason = refusal_reason(row, value=entry.value, reading_date=entry.reading_date, today=today)
+            if change == CORRECTION:
+                outcomes.append(_correct(row, entry, reason=reason, user=user, now=now))
+                continue
             fields = {
                 "tenant": tenant,
                 "contract": contract,
@@ -227,3 +246,36 @@ def submit_period_readings(*, tenant, contract, period, entries, user, today, ca
             PeriodReading.objects.update_or_create(meter_id=entry.meter_id, period=period, defaults=fields)
             outcomes.append(Outcome(entry.meter_id, accepted=not reason, reason=reason))
     return outcomes
+
+
+def _correct(row, entry, *, reason, user, now):
+    """A changed figure for a period already accepted, inside the window: the booked Reading is
+    superseded by a new one (readings are append-only; staff see both), or the change is refused
+    and the accepted reading stays."""
+    if reason:
+        return Outcome(entry.meter_id, accepted=False, reason=reason, change=CORRECTION)
+    existing = row.period_reading
+    if existing.booked_reading is None:
+        return Outcome(
+            entry.meter_id,
+            accepted=False,
+            reason=str(_("The accepted reading cannot be corrected here; ask the utility.")),
+            change=CORRECTION,
+        )
+    try:
+        booked = correct_reading(
+            reading=existing.booked_reading,
+            actor=user,
+            value=entry.value.quantize(THOUSANDTH),
+            reading_date=entry.reading_date,
+            source=Reading.Source.LEGAL_ENTITY,
+        )
+    except ValidationError as error:  # e.g. staff have corrected the booked reading meanwhile
+        return Outcome(entry.meter_id, accepted=False, reason=" ".join(error.messages), change=CORRECTION)
+    existing.value = booked.value
+    existing.reading_date = booked.reading_date
+    existing.booked_reading = booked
+    existing.saved_by = user
+    existing.submitted_at = now
+    existing.save(update_fields=["value", "reading_date", "booked_reading", "saved_by", "submitted_at", "updated_at"])
+    return Outcome(entry.meter_id, accepted=True, change=CORRECTION)

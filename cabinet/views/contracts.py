@@ -64,7 +64,9 @@ def link_contract(request):
     organizations = list(_organizations(request.user))
     if not organizations:
         return redirect("cabinet:home")
-    form = ContractLinkForm(request.POST or None, organizations=_organizations(request.user))
+    form = ContractLinkForm(
+        request.POST or None, organizations=_organizations(request.user), country_code=request.tenant.country_code
+    )
     if request.method == "POST" and form.is_valid():
         try:
             link = services.request_contract_link(

@@ -1,6 +1,8 @@
 """Cabinet pages of readings (W5 cold water, hot-water volumes, archive; W4 meter readings)."""
 
 import csv
+import datetime
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,8 +28,15 @@ from cabinet.forms.readings import (
 from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.selectors.archive import Cursor, archive_page, archive_readings
 from cabinet.services.hot_water import hot_water_rows, save_hot_water_volumes
-from cabinet.services.period_readings import Entry, meter_rows, save_period_drafts, submit_period_readings
-from cabinet.windows import default_period, submission_window
+from cabinet.services.period_readings import (
+    CORRECTION,
+    UNCHANGED,
+    Entry,
+    meter_rows,
+    save_period_drafts,
+    submit_period_readings,
+)
+from cabinet.windows import closed_message, default_period, submission_window
 from meters.selectors import UNIT_BY_KIND
 from portal.files import download_response
 from portal.workdays import calendar_for
@@ -126,11 +135,27 @@ def _accepted(row):
 
 
 def _report_outcomes(request, outcomes):
-    accepted = sum(outcome.accepted for outcome in outcomes)
-    refused = len(outcomes) - accepted
+    accepted = sum(outcome.accepted and outcome.change not in (UNCHANGED, CORRECTION) for outcome in outcomes)
+    corrected = sum(outcome.accepted and outcome.change == CORRECTION for outcome in outcomes)
+    unchanged = sum(outcome.change == UNCHANGED for outcome in outcomes)
+    refused = sum(not outcome.accepted for outcome in outcomes)
     if accepted:
         message = ngettext("%(n)s reading accepted.", "%(n)s readings accepted.", accepted)
         messages.success(request, message % {"n": accepted})
+    if corrected:
+        message = ngettext(
+            "%(n)s accepted reading corrected: the new figure replaces it and the utility sees both.",
+            "%(n)s accepted readings corrected: the new figures replace them and the utility sees both.",
+            corrected,
+        )
+        messages.success(request, message % {"n": corrected})
+    if unchanged:
+        message = ngettext(
+            "%(n)s reading unchanged: it was already accepted with this figure.",
+            "%(n)s readings unchanged: they were already accepted with these figures.",
+            unchanged,
+        )
+        messages.info(request, message % {"n": unchanged})
     if refused:
         message = ngettext(
             "%(n)s reading refused; see the reason in its row.",
@@ -149,40 +174,52 @@ def upload_session_key(contract):
 
 @contract_page
 def upload(request, contract):
+    """Two steps: the file is checked and a preview shows what each row will do (its rows wait in
+    the session under a one-time token, not in a file); "Send" then submits the valid rows."""
     reporting = ReportingPeriod(request, contract)
     key = upload_session_key(contract)
-    if request.method == "POST" and request.POST.get("action") == "submit_valid":
-        pending = request.session.pop(key, None)
-        if not pending or pending["period"] != f"{reporting.period:%Y-%m}":
+    if request.method == "POST" and request.POST.get("action") == "send":
+        pending = request.session.get(key)
+        if (
+            not pending
+            or pending["token"] != request.POST.get("token")
+            or pending["period"] != f"{reporting.period:%Y-%m}"
+        ):
             messages.error(request, _("The checked file is no longer available; upload it again."))
-            return redirect("cabinet:readings_upload", contract_id=contract.pk)
+            return redirect(period_url(contract, reporting.period, "cabinet:readings_upload"))
+        del request.session[key]
         entries = [Entry(meter_id, imports.parse_value(value), _date(day)) for meter_id, value, day in pending["rows"]]
         return _submit_upload(request, reporting, entries)
 
     form = UploadForm(request.POST or None, request.FILES or None, default=reporting.default)
     form.fields["period"].initial = f"{reporting.period:%Y-%m}"
-    report = None
+    preview = None
     if request.method == "POST" and form.is_valid():
         rows = meter_rows(tenant=reporting.tenant, contract=contract, period=reporting.period, today=reporting.today)
         checked = imports.check_rows(form.table, meter_rows=rows, today=reporting.today)
         if not reporting.window.contains(reporting.today):
-            from cabinet.windows import closed_message
-
             form.add_error(
                 None, closed_message(contract, reporting.period, reporting.today, calendar=reporting.calendar)
             )
         elif not checked:
             form.add_error("file", _("The file has no readings: fill in the “Current reading” column."))
-        elif all(not row.error for row in checked):
-            return _submit_upload(request, reporting, [row.entry() for row in checked])
         else:
             valid = [row for row in checked if not row.error]
-            # The checked rows wait in the session (not in a file) until the user decides.
+            to_send = [row for row in valid if row.change != UNCHANGED]
+            token = secrets.token_urlsafe(16)
+            # The unchanged rows go too, so that the result names them.
             request.session[key] = {
+                "token": token,
                 "period": f"{reporting.period:%Y-%m}",
                 "rows": [[row.meter_id, str(row.value), row.reading_date.isoformat()] for row in valid],
             }
-            report = {"rows": checked, "valid": len(valid), "invalid": len(checked) - len(valid)}
+            preview = {
+                "rows": checked,
+                "token": token,
+                "to_send": len(to_send),
+                "invalid": sum(bool(row.error) for row in checked),
+                "unchanged": sum(not row.error and row.change == UNCHANGED for row in checked),
+            }
     return render_contract_page(
         request,
         contract,
@@ -190,15 +227,13 @@ def upload(request, contract):
         {
             "reporting": reporting,
             "form": form,
-            "report": report,
+            "preview": preview,
             "window_open": reporting.window.contains(reporting.today),
         },
     )
 
 
 def _date(text):
-    import datetime
-
     return datetime.date.fromisoformat(text)
 
 
@@ -329,6 +364,7 @@ def archive(request, contract):
             "older_url": older_url,
             "first_url": f"?{urlencode(kept)}" if "after" in request.GET else None,
             "csv_query": urlencode(kept),
+            "filtered": bool(kept),
             "units": UNIT_BY_KIND,
         },
     )

@@ -26,9 +26,10 @@ def water_tenant(slug="izh", country="RU", workflow=Workflow.CONTRACT_CABINET):
         currency="RUB" if country == "RU" else "UZS",
         workflows=[workflow],
     )
-    cold_water_only = workflow == Workflow.CONTRACT_CABINET
+    w5 = workflow == Workflow.CONTRACT_CABINET
+    # As cabinet 0003 and 0004 set them: W5 cold water only in a window, W4 every meter at any time.
     CabinetSettings.objects.create(
-        tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER] if cold_water_only else []
+        tenant=tenant, readings_meter_kinds=[Meter.Kind.COLD_WATER] if w5 else [], readings_window=w5
     )
     return tenant
 

@@ -106,7 +106,7 @@ def test_the_csv_export_streams_the_filtered_rows(cabinet, tenant, contract):
 def test_a_submitted_reading_is_in_the_archive_at_once(cabinet, freeze_today, tenant, contract):
     meter = water_meter(contract, previous="120", previous_date=D(2026, 9, 5))
     freeze_today(D(2026, 10, 7))
-    cabinet.post(url(tenant, "period", contract), {**row_data(meter, "131"), "period": "2026-09", "submit": "1"})
+    cabinet.post(url(tenant, "period", contract), {**row_data(meter, "131"), "period": "2026-10", "submit": "1"})
     response = cabinet.get(url(tenant, "archive", contract))
     assert shown_values(response)[0] == 131
     assert "Legal entity" in response.content.decode()
@@ -124,3 +124,10 @@ def test_the_archive_costs_the_same_queries_for_10_and_10000_readings(cabinet, t
         response = cabinet.get(page)
     assert len(shown_values(response)) == 50
     assert len(ten_thousand) == len(ten)
+
+
+def test_a_filtered_archive_offers_a_reset_to_the_unfiltered_one(cabinet, tenant, contract):
+    page = url(tenant, "archive", contract)
+    assert 'id="reset-filter"' not in cabinet.get(page).content.decode()
+    text = cabinet.get(page, {"date_from": "2026-02-01"}).content.decode()
+    assert f'<a href="{page}" id="reset-filter">Reset filter</a>' in text

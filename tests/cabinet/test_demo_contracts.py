@@ -24,8 +24,8 @@ def test_the_demo_contracts_are_seeded_once_with_their_meters_and_history():
 
     izh = Contract.objects.filter(tenant__slug="izhvodokanal").order_by("-readings_deadline_day")
     assert [(c.readings_deadline_day, c.organization is not None) for c in izh] == [(8, True), (6, False)]
-    assert {c.tax_number for c in izh} == {"1831098765"}
-    assert "ИВК-0622/2025 NOT linked — link it in the cabinet with tax number 1831098765" in out.getvalue()
+    assert {c.tax_number for c in izh} == {"1831098766"}
+    assert "ИВК-0622/2025 NOT linked — link it in the cabinet with tax number 1831098766" in out.getvalue()
     kinds = set(Meter.objects.filter(service_point__contract__in=izh).values_list("kind", flat=True))
     assert kinds == {Meter.Kind.COLD_WATER, Meter.Kind.HOT_WATER}
     assert Reading.objects.filter(meter__serial_number="ХВ-2208154").count() == 18

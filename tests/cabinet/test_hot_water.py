@@ -14,8 +14,8 @@ from tests.meters.factories import ReadingFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-# Deadline day 6: September's volumes are due by Tuesday 6 October 2026 (window 4-6 October);
-# August's deadline, Sunday 6 September, moved to Monday 7 September.
+# Deadline day 6: October's volumes are due by Tuesday 6 October 2026 (window 4-6 October);
+# September's deadline, Sunday 6 September, also takes Monday 7 September.
 IN_WINDOW = D(2026, 10, 5)
 
 
@@ -34,7 +34,7 @@ def metered_point(contract):
     point = ServicePointFactory(contract=contract, address="ул. Горького 10")
     meter = water_meter(contract, point=point, kind=Meter.Kind.HOT_WATER, previous="40", previous_date=D(2026, 8, 25))
     ReadingFactory(meter=meter, value=Decimal("47"), reading_date=D(2026, 9, 25))
-    ReadingFactory(meter=meter, value=Decimal("52"), reading_date=D(2026, 10, 25))  # October's: not counted
+    ReadingFactory(meter=meter, value=Decimal("52"), reading_date=D(2026, 10, 25))  # November's: not counted
     return point
 
 
@@ -51,7 +51,7 @@ def cabinet(client, freeze_today, user):
 
 
 def post(client, tenant, contract, data, action):
-    return client.post(url(tenant, "hot_water", contract), {"period": "2026-09", action: "1", **data}, follow=True)
+    return client.post(url(tenant, "hot_water", contract), {"period": "2026-10", action: "1", **data}, follow=True)
 
 
 def test_the_volume_is_computed_where_both_readings_exist_and_asked_for_elsewhere(
@@ -102,7 +102,7 @@ def test_submitting_after_the_window_gives_the_next_windows_dates(
     freeze_today(D(2026, 10, 7))
     client.force_login(user)
     response = post(client, tenant, contract, {f"p{unmetered_point.pk}-volume": "2"}, "submit")
-    assert "The next window is from Nov. 4, 2026 to Nov. 6, 2026 (for October 2026)" in response.content.decode()
+    assert "The next window is from Nov. 4, 2026 to Nov. 6, 2026 (for November 2026)" in response.content.decode()
     assert not HotWaterVolume.objects.exists()
 
 
@@ -110,3 +110,15 @@ def test_a_contract_without_a_hot_water_deadline_does_not_report_volumes(cabinet
     contract = linked_contract(tenant, user, hot_water_deadline_day=None)
     response = cabinet.get(url(tenant, "hot_water", contract))
     assert "Hot-water volumes are not reported under this contract" in response.content.decode()
+
+
+def test_the_page_shows_the_previous_volume_and_both_reading_dates(cabinet, tenant, contract, metered_point):
+    HotWaterVolume.objects.create(
+        tenant=tenant, contract=contract, service_point=metered_point, period=D(2026, 9, 1), volume=Decimal("6")
+    )
+    text = cabinet.get(url(tenant, "hot_water", contract)).content.decode()
+    row = text[text.index(f'id="point-{metered_point.pk}"') :]
+    cells = [" ".join(c.split()) for c in __import__("re").findall(r"<td>(.*?)</td>", row[: row.index("</tr>")], 16)]
+    assert cells[0] == '40<br><span class="meta">08/25/2026</span>'
+    assert cells[1] == '47<br><span class="meta">09/25/2026</span>'
+    assert cells[2] == "6"

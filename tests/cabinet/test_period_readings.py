@@ -18,7 +18,7 @@ from tests.meters.factories import MeterFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-IN_WINDOW = D(2026, 10, 7)  # deadline 8 October 2026 (Thursday) for September: window 6-8 October
+IN_WINDOW = D(2026, 10, 7)  # deadline 8 October 2026 (Thursday) for October: window 6-8 October
 OUTSIDE = D(2026, 10, 20)
 
 
@@ -44,7 +44,7 @@ def meter(contract):
     )
 
 
-def submit(client, tenant, contract, data, action="submit", period="2026-09"):
+def submit(client, tenant, contract, data, action="submit", period="2026-10"):
     return client.post(url(tenant, "period", contract), {**data, "period": period, action: "1"}, follow=True)
 
 
@@ -65,7 +65,7 @@ def test_the_page_lists_each_meter_with_what_the_subscriber_needs(client, freeze
     assert "Verification overdue" not in row
     assert "Verification overdue" in row_html(response, overdue)
     assert "5 black digits" in response.content.decode()
-    assert '<option value="2026-09" selected>September 2026</option>' in response.content.decode()
+    assert '<option value="2026-10" selected>October 2026</option>' in response.content.decode()
 
 
 def test_an_accepted_reading_is_booked_at_once_and_its_row_turns_green(
@@ -181,7 +181,7 @@ def test_the_page_costs_the_same_queries_for_1_and_100_meters(client, freeze_tod
     for number in range(99):
         water_meter(contract, point=point, serial_number=f"BULK-{number}", previous=str(100 + number))
     PeriodReading.objects.create(
-        tenant=tenant, contract=contract, meter=meter, period=D(2026, 9, 1), value=130, reading_date=IN_WINDOW
+        tenant=tenant, contract=contract, meter=meter, period=D(2026, 10, 1), value=130, reading_date=IN_WINDOW
     )
     with CaptureQueriesContext(connection) as hundred:
         response = client.get(page)

@@ -44,7 +44,7 @@ def cabinet(client, freeze_today, user):
 
 
 def upload(client, tenant, contract, content, name="readings.csv"):
-    data = {"action": "check", "period": "2026-09", "file": SimpleUploadedFile(name, content)}
+    data = {"action": "check", "period": "2026-10", "file": SimpleUploadedFile(name, content)}
     response = client.post(url(tenant, "upload", contract), data, follow=True)
     assert response.status_code == 200
     assert not PeriodReading.objects.exists()
@@ -59,7 +59,7 @@ def csv_with_value(value):
 @pytest.mark.parametrize("value", ["1e20", "1000000000", "9" * 5000, "1E-30", "NaN", "-Infinity", "0x1F"])
 def test_a_number_the_page_would_refuse_is_refused_in_the_file(cabinet, tenant, contract, value):
     text = upload(cabinet, tenant, contract, csv_with_value(value))
-    assert "The file has errors" in text or "longer than" in text
+    assert "✖ Error" in text or "longer than" in text
     assert "Enter the reading as a number." in text or "more digits than a meter shows" in text or "longer than" in text
 
 
@@ -133,10 +133,10 @@ def xlsx(sheet_xml, shared=SHARED):
 def test_the_hand_written_workbook_is_a_valid_one(cabinet, tenant, contract):
     response = cabinet.post(
         url(tenant, "upload", contract),
-        {"action": "check", "period": "2026-09", "file": SimpleUploadedFile("r.xlsx", xlsx(sheet(GOOD_ROW)))},
+        {"action": "check", "period": "2026-10", "file": SimpleUploadedFile("r.xlsx", xlsx(sheet(GOOD_ROW)))},
         follow=True,
     )
-    assert "1 reading accepted." in response.content.decode()
+    assert "✔ New reading" in response.content.decode() and "Send 1 reading" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from tests.portal.factories import TenantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TAX_NUMBER = "1831045678"
+TAX_NUMBER = "1831045676"  # a valid INN (its check digit matches)
 CONTRACT_NUMBER = "ИВК-2051"
 EMAIL = "olga@izhstal.example"
 NEUTRAL = "No contract matches this tax number and contract number."
