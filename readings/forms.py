@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalize_phone
+from accounts.phones import normalize_phone, phone_hint
 from meters.selectors import normalize_serial
 from portal.forms import IdempotencyKeyField
 from portal.uploads import CheckedUpload, PixelBudget, check_upload, reencode
@@ -178,7 +178,7 @@ LINE_FIELDS = ["serial_number", "seal_number", "value", "reading_date", "confirm
 class ContactForm(forms.Form):
     idempotency_key = IdempotencyKeyField()
     contact_phone = forms.CharField(
-        label=_("Mobile phone"), max_length=32, help_text=_("International format, e.g. +994501234567.")
+        label=_("Mobile phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
     )
     contact_email = forms.EmailField(
         label=_("E-mail"), help_text=_("We send the application number and the invoice to this address.")
@@ -188,6 +188,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.fields["contact_phone"].help_text = phone_hint(region)
 
     def clean_contact_phone(self):
         return normalize_phone(self.cleaned_data["contact_phone"], self.region)

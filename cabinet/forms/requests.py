@@ -10,7 +10,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalize_phone
+from accounts.phones import normalize_phone, phone_hint
 from cabinet.services.requests import MAX_CLAIM_BYTES, MAX_CLAIM_FILES
 from portal.dates import add_months
 from portal.forms import IdempotencyKeyField
@@ -182,6 +182,7 @@ class EmployeeForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.fields["phone"].help_text = phone_hint(region)
 
     def clean_personal_number(self):
         return without_spaces(self.cleaned_data["personal_number"])
