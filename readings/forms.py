@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone, phone_hint
 from meters.selectors import normalize_serial
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, QuantityField
 from portal.uploads import CheckedUpload, PixelBudget, check_upload, reencode
 from readings.services import ReadingLine, assess_line
 from readings.services.lookup import look_up_account
@@ -40,7 +40,9 @@ class SubscriberCodeForm(forms.Form):
 class ReadingLineForm(forms.Form):
     serial_number = forms.CharField(label=_("Factory number"), max_length=40)
     seal_number = forms.CharField(label=_("Seal number"), max_length=40, required=False)
-    value = forms.DecimalField(label=_("Reading"), max_digits=12, decimal_places=3, min_value=0)
+    value = QuantityField(
+        label=_("Reading"), max_digits=12, decimal_places=3, negative_message=_("A reading cannot be negative.")
+    )
     reading_date = forms.DateField(label=_("Reading date"), widget=forms.DateInput(attrs={"type": "date"}))
     photo = forms.FileField(
         label=_("Photo of the meter"),
