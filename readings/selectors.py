@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meters.models import Meter
@@ -56,6 +57,15 @@ def review_rows(application):
                     "warning",
                     _("Implausible jump: %(since)s since the last reading; usual consumption %(usual)s a day")
                     % {"since": since, "usual": f"{usual:.3f}" if usual is not None else _("unknown")},
+                )
+            )
+        if flag.VERIFICATION_EXPIRED in line.flags:
+            due = line.meter.verification_due_on
+            badges.append(
+                (
+                    "warning",
+                    _("State verification expired on %(date)s: arrange a verification")
+                    % {"date": date_format(due, "SHORT_DATE_FORMAT") if due else "—"},
                 )
             )
         if flag.CONFIRMED_BY_CITIZEN in line.flags:

@@ -98,6 +98,8 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
     if entered_seal and normalize_serial(entered_seal) != normalize_serial(summary.meter.seal_number):
         # Not an error: the seal may have been renewed; staff decide.
         result.flags.append(SubmittedReading.Flag.SEAL_DIFFERS)
+    if summary.meter.verification_expired(today):
+        result.flags.append(SubmittedReading.Flag.VERIFICATION_EXPIRED)
     return result
 
 
