@@ -26,7 +26,13 @@ from cabinet.forms.readings import (
 from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.selectors.archive import Cursor, archive_page, archive_readings
 from cabinet.services.hot_water import hot_water_rows, save_hot_water_volumes
-from cabinet.services.period_readings import Entry, meter_rows, save_period_drafts, submit_period_readings
+from cabinet.services.period_readings import (
+    Entry,
+    draft_warnings,
+    meter_rows,
+    save_period_drafts,
+    submit_period_readings,
+)
 from cabinet.windows import default_period, submission_window
 from meters.selectors import UNIT_BY_KIND
 from portal.files import download_response
@@ -103,6 +109,8 @@ def period_readings(request, contract):
                     today=reporting.today,
                 )
                 messages.success(request, ngettext("%(n)s draft saved.", "%(n)s drafts saved.", saved) % {"n": saved})
+                for warning in draft_warnings(tenant=reporting.tenant, entries=entries, today=reporting.today):
+                    messages.warning(request, warning)
                 return redirect(period_url(contract, reporting.period))
         else:
             messages.error(request, _("Some rows could not be read; see the rows marked in red."))
