@@ -193,10 +193,8 @@ def draft_warnings(*, tenant, entries, today):
             "unit": summary.unit,
         }
         if entry.reading_date > today:
-            warnings.append(
-                str(_("Meter %(serial)s: the reading date %(date)s is in the future; it will be refused on submission."))
-                % params
-            )
+            future = _("Meter %(serial)s: the reading date %(date)s is in the future; Submit will refuse it.")
+            warnings.append(str(future) % params)
             continue
         _low, high = summary.plausible_range(entry.reading_date)
         if entry.value > high:

@@ -48,7 +48,7 @@ def test_a_draft_far_above_the_usual_consumption_is_saved_with_a_warning(cabinet
 def test_a_future_dated_draft_is_saved_with_a_warning(cabinet, tenant, contract, meter):
     text = save(cabinet, tenant, contract, row_data(meter, "125", TODAY + datetime.timedelta(days=3))).text
     assert PeriodReading.objects.get(meter=meter).status == PeriodReading.Status.DRAFT
-    assert "is in the future; it will be refused on submission" in text
+    assert "is in the future; Submit will refuse it" in text
 
 
 def test_a_plausible_draft_gets_no_warning(cabinet, tenant, contract, meter):
