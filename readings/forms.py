@@ -118,7 +118,15 @@ class ReadingLineForm(forms.Form):
             reading_date=data["reading_date"],
             photo=data.get("photo"),
             confirmed=data.get("confirmed", False),
+            photo_name=self.uploaded_photo_name(),
         )
+
+    def uploaded_photo_name(self):
+        """The name of the file the citizen chose (shown back to him on the done page), without
+        any folder a browser may send."""
+        upload = self.files.get(self.add_prefix("photo")) if self.files else None
+        name = getattr(upload, "name", "") or ""
+        return name.replace("\\", "/").rsplit("/", 1)[-1][:100]
 
 
 class BaseReadingLineFormSet(BaseFormSet):

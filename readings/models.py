@@ -47,6 +47,9 @@ class SubmittedReading(TenantOwned):
     value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
     reading_date = models.DateField(_("reading date"))
     photo = models.FileField(_("photo"), storage=private_storage, upload_to="submissions/%Y/%m/", blank=True)
+    # The name the citizen's file had, to show him what he sent; the file itself is stored under a
+    # server-generated name.
+    photo_name = models.CharField(_("photo file name"), max_length=100, blank=True)
     previous_value = models.DecimalField(_("last accepted reading"), max_digits=12, decimal_places=3, null=True)
     previous_date = models.DateField(_("date of the last accepted reading"), null=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
