@@ -19,6 +19,7 @@ class ReviewRow:
     summary: MeterSummary | None
     badges: list  # (css class, message)
     photo_url: str
+    photo_is_image: bool = False  # a thumbnail is shown; a PDF only gets its link
 
 
 def review_rows(application):
@@ -73,5 +74,8 @@ def review_rows(application):
         photo_url = ""
         if line.photo:
             photo_url = tenant_reverse(application.tenant, "readings:submission_photo", kwargs={"pk": line.pk})
-        rows.append(ReviewRow(line=line, summary=summary, badges=badges, photo_url=photo_url))
+        photo_is_image = bool(line.photo) and not line.photo.name.lower().endswith(".pdf")
+        rows.append(
+            ReviewRow(line=line, summary=summary, badges=badges, photo_url=photo_url, photo_is_image=photo_is_image)
+        )
     return rows

@@ -1,6 +1,7 @@
 """Use cases of W1: the only code that writes readings applications and books what staff accept."""
 
 from readings.services.review import (
+    DECIDABLE,
     ON_SITE_CHECK_WORKING_DAYS,
     ReviewRefused,
     accept_readings,
@@ -13,6 +14,7 @@ from readings.services.submission import ReadingLine, assess_line, submit_readin
 from readings.services.supersession import replaced_lines
 
 __all__ = [
+    "DECIDABLE",
     "ON_SITE_CHECK_WORKING_DAYS",
     "ReadingLine",
     "ReviewRefused",

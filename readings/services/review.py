@@ -26,6 +26,8 @@ from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
 ON_SITE_CHECK_WORKING_DAYS = 5
 
 REVIEWABLE = {Status.SUBMITTED, Status.IN_REVIEW}
+# Where staff may still decide (accept, reject or send to an on-site check) on the review page.
+DECIDABLE = REVIEWABLE | {Status.ON_SITE_CHECK}
 
 
 class ReviewRefused(ValidationError):
