@@ -41,7 +41,8 @@ def test_the_done_page_lists_each_meter_with_reading_date_and_photo_name(sent):
 def test_the_done_page_gives_the_review_deadline_in_the_locales_format(client, sent):
     application = SubmittedReading.objects.get().application
     client.cookies["django_language"] = "ru"
-    page = client.get(tenant_reverse(application.tenant, "readings:submission_done", kwargs={"number": application.number}))
+    url = tenant_reverse(application.tenant, "readings:submission_done", kwargs={"number": application.number})
+    page = client.get(url)
     with translation.override("ru"):
         expected = date_format(application.due_on, "DATE_FORMAT")
     assert expected in page.content.decode()
