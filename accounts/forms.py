@@ -7,13 +7,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, OrganizationMembership, User
-from accounts.phones import normalize_phone
+from accounts.phones import normalize_phone, phone_hint
 from accounts.services.organizations import tax_number_taken_error
 from accounts.services.password_reset import request_password_reset
 from accounts.validators import clean_tax_number, tax_number_help, validate_no_links
 from portal.clients import client_ip
 
-PHONE_HELP = _("Optional. Mobile number for SMS about your applications, e.g. +994 50 123 45 67.")
+PHONE_HELP = _("Mobile number for SMS about your applications.")
 
 
 class PhoneFieldMixin:
@@ -21,6 +21,10 @@ class PhoneFieldMixin:
     tenant's country."""
 
     region = None
+
+    def show_phone_examples(self):
+        """The hint shows the number as people of the tenant's country write it."""
+        self.fields["phone"].help_text = f"{PHONE_HELP} {phone_hint(self.region)}"
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "").strip()
@@ -60,6 +64,7 @@ class RegistrationForm(PhoneFieldMixin, forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.show_phone_examples()
         self.fields["preferred_language"].initial = get_language()
 
     def clean_email(self):
@@ -183,6 +188,7 @@ class ProfileForm(PhoneFieldMixin, forms.ModelForm):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.show_phone_examples()
         self.fields["full_name"].validators.append(validate_no_links)
         self.fields["phone"].max_length = 32
         self.fields["preferred_language"].required = True

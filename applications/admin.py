@@ -4,6 +4,8 @@ the workflow services (so each one is on the timeline), and a kind with a review
 proxy admin, registered in applications.kinds) is decided there, never here."""
 
 
+import zoneinfo
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
@@ -11,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications import kinds
 from applications.admin_actions import ApplicationActionsMixin
-from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Attachment
+from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Attachment, Status
 from portal.access import require_download
 from portal.admin_site import TenantScopedAdmin
 from portal.files import extension_of, private_file_response
@@ -83,12 +86,28 @@ class TimelineInline(ReadOnlyInline, admin.TabularInline):
     """The full timeline, internal events included; written only by the services."""
 
     model = ApplicationEvent
-    fields = ["at", "kind", "from_status", "to_status", "actor", "note", "public"]
+    fields = ["when", "what", "actor", "note", "public"]
     verbose_name = _("event")
     verbose_name_plural = _("timeline")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "application__tenant")
+
+    @admin.display(description=_("time"))
+    def when(self, obj):
+        # In the tenant's time zone (the branch's clock), whatever the server's: staff compare it
+        # with what the applicant and the inspector were told.
+        local = timezone.localtime(obj.at, zoneinfo.ZoneInfo(obj.application.tenant.timezone))
+        return date_format(local, "DATETIME_FORMAT")
+
+    @admin.display(description=_("event"))
+    def what(self, obj):
+        """The event in the staff member's language (labels are translated when shown)."""
+        if obj.kind == ApplicationEvent.Kind.STATUS and obj.to_status:
+            if obj.from_status:
+                return f"{Status(obj.from_status).label} → {Status(obj.to_status).label}"
+            return Status(obj.to_status).label
+        return obj.get_kind_display()
 
 
 class AttachmentInline(ReadOnlyInline, admin.TabularInline):

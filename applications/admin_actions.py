@@ -76,6 +76,26 @@ class ApplicationActionsMixin:
         }
         return TemplateResponse(request, self.reason_template, context)
 
+    def confirm_then(self, request, queryset, *, title, explanation, apply):
+        """An intermediate page listing the selected applications with ``explanation``; ``apply()``
+        runs only when staff confirm there, so a bulk decision that books readings or forms
+        invoices is never one slip of the action menu."""
+        if "apply" in request.POST:
+            apply()
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "explanation": explanation,
+            "form": None,
+            "applications": queryset.select_related("kind"),
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+            "media": self.media,
+        }
+        return TemplateResponse(request, self.reason_template, context)
+
     def decide_with_reason(self, request, queryset, *, to_status, title, decide):
         """Ask for the reason the applicant will read, then ``decide(application, reason)`` on each row."""
         return self.ask_for_text(

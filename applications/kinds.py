@@ -39,6 +39,8 @@ class Kind:
     ``admin_model`` ("app_label.ModelName") is the proxy whose admin reviews the kind: the
     generic application admin then makes no status changes of its own for it.
     ``confirm(*, application, actor)`` executes the application and applies what it asks for.
+    ``on_withdraw(*, application)`` runs in the withdrawal's transaction, so the kind's payload
+    (W1's submitted readings) shows as withdrawn too; the engine does not know what that means.
     """
 
     code: str
@@ -50,6 +52,7 @@ class Kind:
     detail_template: str = DEFAULT_DETAIL_TEMPLATE
     admin_model: str | None = None
     confirm: Callable | None = None
+    on_withdraw: Callable | None = None
 
     @property
     def has_own_review(self):

@@ -254,4 +254,9 @@ def withdraw(*, application, actor):
         raise ValidationError(_("Only the applicant can withdraw an application."), code="not_applicant")
     if not can_transition(application, Status.WITHDRAWN):
         raise ValidationError(_("This application can no longer be withdrawn."), code="withdraw_not_allowed")
-    return transition(application=application, to_status=Status.WITHDRAWN, actor=actor, notify=False)
+    kind = kinds.find(application.kind.code)
+    with transaction.atomic():
+        withdrawn = transition(application=application, to_status=Status.WITHDRAWN, actor=actor, notify=False)
+        if kind is not None and kind.on_withdraw is not None:
+            kind.on_withdraw(application=withdrawn)
+    return withdrawn

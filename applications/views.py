@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from applications import kinds, selectors, services
 from applications.forms import StatusCheckForm
@@ -39,18 +39,26 @@ def detail(request, number):
     return render(request, "applications/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @tenant_required()
 def withdraw(request, number):
+    """The confirmation page (GET) and the withdrawal itself: only a POST from that page, which
+    carries ``confirm``, withdraws; any other POST shows the page, so nothing is withdrawn by a
+    stray or forged-looking click without the applicant reading what it means."""
     application = selectors.application_for_user_or_404(request.tenant, request.user, number)
-    try:
-        services.withdraw(application=application, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your application %(number)s is withdrawn.") % {"number": application.number})
-    return redirect("applications:detail", number=application.number)
+    if request.method == "POST" and request.POST.get("confirm") == "withdraw":
+        try:
+            services.withdraw(application=application, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your application %(number)s is withdrawn.") % {"number": application.number})
+        return redirect("applications:detail", number=application.number)
+    if not services.can_withdraw(application, request.user):
+        messages.error(request, _("This application can no longer be withdrawn."))
+        return redirect("applications:detail", number=application.number)
+    return render(request, "applications/withdraw_confirm.html", {"application": application})
 
 
 @tenant_required()

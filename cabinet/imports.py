@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from cabinet.services.period_readings import UNCHANGED, Entry, change_of, refusal_reason
 from meters.selectors import normalize_serial
+from portal.forms import is_plain_number, not_a_number
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -103,23 +104,25 @@ def xlsx_template(rows):
 def reading_value(text):
     """The current reading typed on the page or written in a file, as Decimal; ValidationError
     when it is not a plain number of at most 3 decimals below MAX_READING. None when empty."""
-    text = "".join(str(text).split()).replace(",", ".")
-    if not text:
+    typed = "".join(str(text).split())
+    if not typed:
         return None
-    not_a_number = ValidationError(gettext_lazy("Enter the reading as a number."), code="invalid")
-    if len(text) > MAX_READING_CHARS:
-        raise not_a_number
+    too_large = ValidationError(
+        gettext_lazy("The reading has more digits than a meter shows. Enter the black digits of the meter."),
+        code="too_large",
+    )
+    if not is_plain_number(typed[: MAX_READING_CHARS + 1]):
+        raise not_a_number(typed)  # says why: letters ("12a", "1e5", "NaN") or several separators ("1,2,3")
+    if len(typed) > MAX_READING_CHARS:
+        raise too_large
     try:
-        value = Decimal(text)
+        value = Decimal(typed.replace(",", "."))
     except InvalidOperation:
-        raise not_a_number from None
-    if not value.is_finite() or value.as_tuple().exponent < -3:
-        raise not_a_number
+        raise not_a_number(typed) from None
+    if value.as_tuple().exponent < -3:
+        raise ValidationError(gettext_lazy("Enter the reading with at most three decimals."), code="invalid")
     if abs(value) >= MAX_READING:
-        raise ValidationError(
-            gettext_lazy("The reading has more digits than a meter shows. Enter the black digits of the meter."),
-            code="too_large",
-        )
+        raise too_large
     return value
 
 

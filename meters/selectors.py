@@ -49,6 +49,7 @@ class MeterSummary:
     last_date: datetime.date
     has_accepted_reading: bool
     usual_daily: Decimal | None  # None: too little history
+    verification_expired: bool = False  # on the day the summary was made for
 
     @property
     def unit(self):
@@ -78,10 +79,10 @@ def meter_summaries(meters, today):
         first_value=Subquery(first_in_window.values("value")[:1]),
         first_date=Subquery(first_in_window.values("reading_date")[:1]),
     )
-    return [summarize(meter) for meter in rows]
+    return [summarize(meter, today) for meter in rows]
 
 
-def summarize(meter):
+def summarize(meter, today):
     has_reading = meter.last_value is not None
     usual_daily = None
     if has_reading and meter.first_date is not None:
@@ -95,6 +96,7 @@ def summarize(meter):
         last_date=meter.last_date if has_reading else meter.installed_on,
         has_accepted_reading=has_reading,
         usual_daily=usual_daily,
+        verification_expired=meter.verification_expired(today),
     )
 
 

@@ -1,5 +1,6 @@
 """Form pieces every workflow's forms share."""
 
+import re
 import uuid
 
 from django import forms
@@ -37,3 +38,58 @@ class IdempotencyKeyField(forms.CharField):
         if key is None:
             raise ValidationError(_("The form has expired. Open it again."), code="bad_key")
         return key
+
+
+# A number as people type it: digits, an optional sign and at most one decimal comma or point.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_SHOWN_CHARS = 20
+
+
+def not_a_number(text):
+    """The ValidationError for a value that is not a plain number, saying why ("1,2,3", "12.3.4",
+    "12a"): a bare "Enter a number" leaves the user guessing what is wrong with what he typed."""
+    compact = "".join(str(text).split())
+    shown = compact if len(compact) <= _SHOWN_CHARS else compact[:_SHOWN_CHARS] + "…"
+    if any(char.isalpha() for char in compact):
+        message = _("Not a number: “%(value)s” contains letters. Enter digits only.")
+    elif compact.count(",") + compact.count(".") > 1:
+        message = _(
+            "Not a number: “%(value)s” has more than one decimal separator. Use one comma or point, e.g. 1234,5."
+        )
+    else:
+        message = _("Not a number: “%(value)s”. Enter digits with at most one decimal comma or point.")
+    return ValidationError(message, code="invalid", params={"value": shown})
+
+
+def is_plain_number(text):
+    return bool(_PLAIN_NUMBER.fullmatch("".join(str(text).split())))
+
+
+class QuantityField(forms.DecimalField):
+    """A reading, volume or limit typed by a citizen or a company: a decimal comma or point in
+    every language, a reason when the text is not a number, and a message in the user's language
+    for a negative value instead of Django's "Ensure this value is greater than or equal to 0"."""
+
+    def __init__(self, *, negative_message=None, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = negative_message or _("The value cannot be negative.")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = "".join(str(value).split())
+        if not is_plain_number(text):
+            raise not_a_number(text)
+        return super().to_python(text.replace(",", "."))
+
+    def widget_attrs(self, widget):
+        # A comma cannot be typed into <input type="number"> on many phones' keyboards.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        if isinstance(widget, forms.NumberInput):
+            widget.input_type = "text"
+        attrs.setdefault("inputmode", "decimal")
+        return attrs

@@ -27,6 +27,8 @@ from readings.selectors import review_rows
 @admin.register(ReadingsApplication)
 class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
     branch_path = "branch"
+    # The decision buttons under the readings post the row to the changelist's actions.
+    change_form_template = "readings/admin/change_form.html"
     list_display = [
         "number",
         "status",
@@ -111,17 +113,32 @@ class ReadingsApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
 
     @admin.display(description=_("readings"))
     def readings_review(self, obj):
-        return render_to_string("readings/admin/review_lines.html", {"rows": review_rows(obj), "application": obj})
+        context = {
+            "rows": review_rows(obj),
+            "application": obj,
+            # Accept, Reject and On-site check run the list's actions on this one application.
+            "decidable": obj.status in services.DECIDABLE,
+        }
+        return render_to_string("readings/admin/review_lines.html", context)
 
     # -- actions: W1's own decisions, which close the lines and the on-site check with the status --
 
     @admin.action(description=_("Accept the readings (book them and form the invoice)"), permissions=["change"])
     def accept(self, request, queryset):
-        self.run_for_each(
+        return self.confirm_then(
             request,
             queryset,
-            lambda application: services.accept_readings(application=application, actor=request.user),
-            lambda n: ngettext("%(n)d application accepted.", "%(n)d applications accepted.", n) % {"n": n},
+            title=_("Accept the readings"),
+            explanation=_(
+                "The readings of the selected applications will be booked, an invoice formed for each and the "
+                "result e-mailed to the applicant. Booked readings cannot be taken back."
+            ),
+            apply=lambda: self.run_for_each(
+                request,
+                queryset,
+                lambda application: services.accept_readings(application=application, actor=request.user),
+                lambda n: ngettext("%(n)d application accepted.", "%(n)d applications accepted.", n) % {"n": n},
+            ),
         )
 
     @admin.action(description=_("Reject…"), permissions=["change"])

@@ -12,7 +12,7 @@ class ReadingsConfig(AppConfig):
     def ready(self):
         from applications import kinds
         from readings.kinds import METER_READINGS, METER_READINGS_TERM
-        from readings.services import accept_readings
+        from readings.services import accept_readings, mark_lines_withdrawn
 
         kinds.register(
             kinds.Kind(
@@ -25,5 +25,6 @@ class ReadingsConfig(AppConfig):
                 # on-site check, which a plain status change would leave open.
                 admin_model="readings.ReadingsApplication",
                 confirm=accept_readings,
+                on_withdraw=mark_lines_withdrawn,
             )
         )

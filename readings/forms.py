@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalize_phone
+from accounts.phones import normalize_phone, phone_hint
 from meters.selectors import normalize_serial
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, QuantityField
 from portal.uploads import CheckedUpload, PixelBudget, check_upload, reencode
 from readings.services import ReadingLine, assess_line
 from readings.services.lookup import look_up_account
@@ -40,7 +40,9 @@ class SubscriberCodeForm(forms.Form):
 class ReadingLineForm(forms.Form):
     serial_number = forms.CharField(label=_("Factory number"), max_length=40)
     seal_number = forms.CharField(label=_("Seal number"), max_length=40, required=False)
-    value = forms.DecimalField(label=_("Reading"), max_digits=12, decimal_places=3, min_value=0)
+    value = QuantityField(
+        label=_("Reading"), max_digits=12, decimal_places=3, negative_message=_("A reading cannot be negative.")
+    )
     reading_date = forms.DateField(label=_("Reading date"), widget=forms.DateInput(attrs={"type": "date"}))
     photo = forms.FileField(
         label=_("Photo of the meter"),
@@ -116,7 +118,15 @@ class ReadingLineForm(forms.Form):
             reading_date=data["reading_date"],
             photo=data.get("photo"),
             confirmed=data.get("confirmed", False),
+            photo_name=self.uploaded_photo_name(),
         )
+
+    def uploaded_photo_name(self):
+        """The name of the file the citizen chose (shown back to him on the done page), without
+        any folder a browser may send."""
+        upload = self.files.get(self.add_prefix("photo")) if self.files else None
+        name = getattr(upload, "name", "") or ""
+        return name.replace("\\", "/").rsplit("/", 1)[-1][:100]
 
 
 class BaseReadingLineFormSet(BaseFormSet):
@@ -178,7 +188,7 @@ LINE_FIELDS = ["serial_number", "seal_number", "value", "reading_date", "confirm
 class ContactForm(forms.Form):
     idempotency_key = IdempotencyKeyField()
     contact_phone = forms.CharField(
-        label=_("Mobile phone"), max_length=32, help_text=_("International format, e.g. +994501234567.")
+        label=_("Mobile phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
     )
     contact_email = forms.EmailField(
         label=_("E-mail"), help_text=_("We send the application number and the invoice to this address.")
@@ -188,6 +198,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.fields["contact_phone"].help_text = phone_hint(region)
 
     def clean_contact_phone(self):
         return normalize_phone(self.cleaned_data["contact_phone"], self.region)

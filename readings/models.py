@@ -20,6 +20,8 @@ class SubmittedReading(TenantOwned):
         SEAL_DIFFERS = "seal_differs", _("Seal number differs from the database")
         IMPLAUSIBLE_JUMP = "implausible_jump", _("Consumption far above the meter's usual")
         CONFIRMED_BY_CITIZEN = "confirmed_by_citizen", _("Citizen confirmed an unusual reading")
+        # Not refused: the citizen cannot help it; staff decide and arrange the verification.
+        VERIFICATION_EXPIRED = "verification_expired", _("The meter's state verification has expired")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -28,6 +30,8 @@ class SubmittedReading(TenantOwned):
         INSPECTED = "inspected", _("Replaced by the on-site check")
         # A newer submission for the same meter replaced this line before staff decided on it.
         SUPERSEDED = "superseded", _("Replaced by a newer reading")
+        # The citizen withdrew the application before staff decided on it.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     application = models.ForeignKey(
         "applications.Application",
@@ -43,6 +47,9 @@ class SubmittedReading(TenantOwned):
     value = models.DecimalField(_("reading"), max_digits=12, decimal_places=3)
     reading_date = models.DateField(_("reading date"))
     photo = models.FileField(_("photo"), storage=private_storage, upload_to="submissions/%Y/%m/", blank=True)
+    # The name the citizen's file had, to show him what he sent; the file itself is stored under a
+    # server-generated name.
+    photo_name = models.CharField(_("photo file name"), max_length=100, blank=True)
     previous_value = models.DecimalField(_("last accepted reading"), max_digits=12, decimal_places=3, null=True)
     previous_date = models.DateField(_("date of the last accepted reading"), null=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meters.models import Meter
@@ -18,6 +19,7 @@ class ReviewRow:
     summary: MeterSummary | None
     badges: list  # (css class, message)
     photo_url: str
+    photo_is_image: bool = False  # a thumbnail is shown; a PDF only gets its link
 
 
 def review_rows(application):
@@ -58,10 +60,22 @@ def review_rows(application):
                     % {"since": since, "usual": f"{usual:.3f}" if usual is not None else _("unknown")},
                 )
             )
+        if flag.VERIFICATION_EXPIRED in line.flags:
+            due = line.meter.verification_due_on
+            badges.append(
+                (
+                    "warning",
+                    _("State verification expired on %(date)s: arrange a verification")
+                    % {"date": date_format(due, "SHORT_DATE_FORMAT") if due else "—"},
+                )
+            )
         if flag.CONFIRMED_BY_CITIZEN in line.flags:
             badges.append(("info", flag.CONFIRMED_BY_CITIZEN.label))
         photo_url = ""
         if line.photo:
             photo_url = tenant_reverse(application.tenant, "readings:submission_photo", kwargs={"pk": line.pk})
-        rows.append(ReviewRow(line=line, summary=summary, badges=badges, photo_url=photo_url))
+        photo_is_image = bool(line.photo) and not line.photo.name.lower().endswith(".pdf")
+        rows.append(
+            ReviewRow(line=line, summary=summary, badges=badges, photo_url=photo_url, photo_is_image=photo_is_image)
+        )
     return rows

@@ -106,7 +106,7 @@ def submit_readings_form(request):
                     if not session_saved(request):
                         # The readings are committed but the session is gone (logged out in another tab,
                         # expired): the number is shown here rather than a 400 from the session middleware.
-                        return render(request, "readings/submission_done.html", {"application": application})
+                        return render(request, "readings/submission_done.html", done_context(application))
                     return redirect("readings:submission_done", number=application.number)
 
     meter_rows = [(s, *s.plausible_range(today)) for s in active]
@@ -174,9 +174,12 @@ def submission_done(request, number):
         applicant=request.user,
         kind__code=METER_READINGS,
     )
-    return render(
-        request, "readings/submission_done.html", {"application": application, "replaced": replaced_lines(application)}
-    )
+    return render(request, "readings/submission_done.html", done_context(application))
+
+
+def done_context(application):
+    lines = application.reading_lines.select_related("meter").order_by("meter__serial_number")
+    return {"application": application, "replaced": replaced_lines(application), "lines": lines}
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cabinet.imports import read_table, reading_value
 from portal.dates import add_months
+from portal.forms import QuantityField
 
 RECENT_PERIODS = 12
 
@@ -47,7 +48,10 @@ class ReadingRowForm(forms.Form):
     reading_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_value(self):
-        return reading_value(self.cleaned_data["value"])  # the same rule as an uploaded file's cells
+        value = reading_value(self.cleaned_data["value"])  # the same rule as an uploaded file's cells
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("A reading cannot be negative."), code="negative")
+        return value
 
 
 class UploadForm(forms.Form):
@@ -73,8 +77,13 @@ class UploadForm(forms.Form):
 
 
 class HotWaterRowForm(forms.Form):
-    volume = forms.DecimalField(
-        label=_("Volume, m³"), required=False, min_value=0, max_digits=12, decimal_places=3, localize=True
+    volume = QuantityField(
+        label=_("Volume, m³"),
+        required=False,
+        max_digits=12,
+        decimal_places=3,
+        localize=True,
+        negative_message=_("A volume cannot be negative."),
     )
 
 

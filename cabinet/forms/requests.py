@@ -3,6 +3,7 @@ form is shown), so posting it twice returns the first application instead of mak
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,10 +11,10 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalize_phone
+from accounts.phones import normalize_phone, phone_hint
 from cabinet.services.requests import MAX_CLAIM_BYTES, MAX_CLAIM_FILES
 from portal.dates import add_months
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, QuantityField
 from portal.uploads import ACCEPTED_EXTENSIONS, clean_upload
 
 LIMIT_MONTHS_AHEAD = 12
@@ -31,11 +32,12 @@ def first_days_ahead(today, count):
 
 
 class LimitChangeForm(RequestForm):
-    new_limit = forms.DecimalField(
+    new_limit = QuantityField(
         label=_("New monthly limit"),
         max_digits=14,
         decimal_places=3,
-        min_value=0.001,
+        min_value=Decimal("0.001"),
+        negative_message=_("The new monthly limit must be above zero."),
         help_text=_("In the contract's unit (kWh or m³), up to three decimals."),
     )
     effective_from = forms.TypedChoiceField(
@@ -47,7 +49,6 @@ class LimitChangeForm(RequestForm):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_limit"].error_messages["min_value"] = _("The new monthly limit must be above zero.")
         self.fields["effective_from"].choices = [
             (day.isoformat(), date_format(day, "YEAR_MONTH_FORMAT"))
             for day in first_days_ahead(today, LIMIT_MONTHS_AHEAD)
@@ -182,6 +183,7 @@ class EmployeeForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.fields["phone"].help_text = phone_hint(region)
 
     def clean_personal_number(self):
         return without_spaces(self.cleaned_data["personal_number"])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cabinet.models import CabinetSettings, PeriodReading
 from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
-from meters.selectors import UNIT_BY_KIND
+from meters.selectors import UNIT_BY_KIND, meter_summaries
 from meters.services.corrections import correct_reading
 
 THOUSANDTH = Decimal("0.001")
@@ -120,7 +120,7 @@ def meter_rows(*, tenant, contract, period, today, meter_ids=None):
                 previous_date=meter.previous_date if has_previous else meter.installed_on,
                 has_previous_reading=has_previous,
                 period_reading=drafts.get(meter.pk),
-                verification_overdue=bool(meter.verification_due_on and meter.verification_due_on < today),
+                verification_overdue=meter.verification_expired(today),
             )
         )
     return rows
@@ -190,6 +190,41 @@ def save_period_drafts(*, tenant, contract, period, entries, user, today):
             )
             saved += 1
     return saved
+
+
+def draft_warnings(*, tenant, entries, today):
+    """What to tell the subscriber about drafts he has just saved: a draft is kept whatever it
+    holds, but a future date will be refused on "Submit" and a value far above the meter's usual
+    consumption (meters.selectors' plausible range) is most often a typo — better caught now."""
+    meters = Meter.objects.for_tenant(tenant).filter(pk__in=[entry.meter_id for entry in entries])
+    summaries = {summary.meter.pk: summary for summary in meter_summaries(meters, today)}
+    warnings = []
+    for entry in entries:
+        summary = summaries.get(entry.meter_id)
+        if summary is None:
+            continue
+        params = {
+            "serial": summary.meter.serial_number,
+            "date": date_format(entry.reading_date, "SHORT_DATE_FORMAT"),
+            "unit": summary.unit,
+        }
+        if entry.reading_date > today:
+            future = _("Meter %(serial)s: the reading date %(date)s is in the future; Submit will refuse it.")
+            warnings.append(str(future) % params)
+            continue
+        _low, high = summary.plausible_range(entry.reading_date)
+        if entry.value > high:
+            params.update(value=f"{entry.value.normalize():f}", high=f"{high.normalize():f}")
+            warnings.append(
+                str(
+                    _(
+                        "Meter %(serial)s: %(value)s %(unit)s is far above its usual consumption (up to "
+                        "%(high)s %(unit)s expected). Check the reading before submitting."
+                    )
+                )
+                % params
+            )
+    return warnings
 
 
 def submit_period_readings(*, tenant, contract, period, entries, user, today, calendar):

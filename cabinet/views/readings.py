@@ -32,6 +32,7 @@ from cabinet.services.period_readings import (
     CORRECTION,
     UNCHANGED,
     Entry,
+    draft_warnings,
     meter_rows,
     save_period_drafts,
     submit_period_readings,
@@ -112,6 +113,8 @@ def period_readings(request, contract):
                     today=reporting.today,
                 )
                 messages.success(request, ngettext("%(n)s draft saved.", "%(n)s drafts saved.", saved) % {"n": saved})
+                for warning in draft_warnings(tenant=reporting.tenant, entries=entries, today=reporting.today):
+                    messages.warning(request, warning)
                 return redirect(period_url(contract, reporting.period))
         else:
             messages.error(request, _("Some rows could not be read; see the rows marked in red."))

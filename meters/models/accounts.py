@@ -119,6 +119,11 @@ class Meter(TenantOwned):
     def __str__(self):
         return f"{self.get_kind_display()} №{self.serial_number}"
 
+    def verification_expired(self, on):
+        """True when the state verification was due before ``on``: the meter may still be read,
+        but its readings are not legally metrological until it is verified again."""
+        return self.verification_due_on is not None and self.verification_due_on < on
+
 
 class Reading(TenantOwned):
     """A booked or submitted meter reading. Append-only: a correction is a new row that

@@ -1,9 +1,11 @@
 """Use cases of W1: the only code that writes readings applications and books what staff accept."""
 
 from readings.services.review import (
+    DECIDABLE,
     ON_SITE_CHECK_WORKING_DAYS,
     ReviewRefused,
     accept_readings,
+    mark_lines_withdrawn,
     record_on_site_check,
     reject_readings,
     send_to_on_site_check,
@@ -12,11 +14,13 @@ from readings.services.submission import ReadingLine, assess_line, submit_readin
 from readings.services.supersession import replaced_lines
 
 __all__ = [
+    "DECIDABLE",
     "ON_SITE_CHECK_WORKING_DAYS",
     "ReadingLine",
     "ReviewRefused",
     "accept_readings",
     "assess_line",
+    "mark_lines_withdrawn",
     "record_on_site_check",
     "reject_readings",
     "replaced_lines",

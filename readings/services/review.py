@@ -26,6 +26,8 @@ from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
 ON_SITE_CHECK_WORKING_DAYS = 5
 
 REVIEWABLE = {Status.SUBMITTED, Status.IN_REVIEW}
+# Where staff may still decide (accept, reject or send to an on-site check) on the review page.
+DECIDABLE = REVIEWABLE | {Status.ON_SITE_CHECK}
 
 
 class ReviewRefused(ValidationError):
@@ -281,3 +283,12 @@ def record_on_site_check(*, check, actor, readings, performed_on, note=""):
         _execute_and_invoice(application=locked, actor=actor, booked=booked)
     check.application.refresh_from_db()
     return booked
+
+
+def mark_lines_withdrawn(*, application):
+    """What withdrawing means for W1 (registered as the kind's ``on_withdraw``): the lines staff
+    have not decided on show as withdrawn, so neither the citizen nor the review reads them as
+    still pending. Runs inside the engine's withdrawal transaction."""
+    application.reading_lines.filter(outcome=SubmittedReading.Outcome.PENDING).update(
+        outcome=SubmittedReading.Outcome.WITHDRAWN
+    )

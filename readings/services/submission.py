@@ -32,6 +32,7 @@ class ReadingLine:
     entered_seal: str = ""
     photo: File | None = None
     confirmed: bool = False
+    photo_name: str = ""  # as the citizen's file was called
 
 
 @dataclass
@@ -98,6 +99,8 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
     if entered_seal and normalize_serial(entered_seal) != normalize_serial(summary.meter.seal_number):
         # Not an error: the seal may have been renewed; staff decide.
         result.flags.append(SubmittedReading.Flag.SEAL_DIFFERS)
+    if summary.meter.verification_expired(today):
+        result.flags.append(SubmittedReading.Flag.VERIFICATION_EXPIRED)
     return result
 
 
@@ -167,6 +170,7 @@ def submit_readings(
                 value=line.value,
                 reading_date=line.reading_date,
                 photo=line.photo,
+                photo_name=line.photo_name[:100] if line.photo is not None else "",
                 previous_value=summary.last_value if summary.has_accepted_reading else None,
                 previous_date=summary.last_date if summary.has_accepted_reading else None,
                 flags=[str(flag) for flag in assessment.flags],

@@ -107,12 +107,26 @@ def test_the_applicant_withdraws_a_submitted_application_from_its_page(citizen, 
     application, _ = submit()
     assert "Withdraw the application" in citizen.get(detail_url(application)).content.decode()
 
-    page = citizen.post(detail_url(application) + "withdraw/", follow=True)
+    confirmation = citizen.get(detail_url(application) + "withdraw/")
+    assert f"Withdraw application {application.number}?" in confirmation.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED  # asking is not withdrawing
+
+    page = citizen.post(detail_url(application) + "withdraw/", {"confirm": "withdraw"}, follow=True)
 
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
     assert f"Your application {application.number} is withdrawn." in page.content.decode()
     assert "Withdraw the application" not in page.content.decode()
+
+
+def test_a_post_without_the_confirmation_only_shows_the_confirmation_page(citizen, submit):
+    application, _ = submit()
+    page = citizen.post(detail_url(application) + "withdraw/")
+
+    assert page.status_code == 200 and "Yes, withdraw it" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
 
 
 def test_no_withdraw_button_once_the_review_has_started(citizen, submit, staff):

@@ -153,7 +153,7 @@ def test_an_unreadable_value_is_marked_at_its_row_and_nothing_is_saved(
     freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "12x"))
-    assert "Enter the reading as a number." in row_html(response, meter)
+    assert "Not a number: “12x” contains letters." in row_html(response, meter)
     assert not PeriodReading.objects.exists()
 
 

@@ -157,10 +157,14 @@ def staff_accept_in_the_admin(browser, live_server, world, number):
         # The review page (flag badges styled by static/css/staff.css, nothing inline), then back.
         row.get_by_role("link", name=number).click()
         expect(admin.locator("table.readings-review")).to_be_visible()
-        admin.go_back()
-        row.locator("input[name=_selected_action]").check()
-        admin.locator("select[name=action]").select_option("accept")
-        admin.get_by_role("button", name="Go").click()
+        expect(admin.locator("img.reading-photo-thumbnail")).to_have_count(2)
+        thumbnail = admin.locator("img.reading-photo-thumbnail").first
+        thumbnail.scroll_into_view_if_needed()
+        admin.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+        # Accept from the review page itself; the admin asks for a confirmation first.
+        admin.get_by_role("button", name="Accept…").click()
+        expect(admin.locator("#content")).to_contain_text("Booked readings cannot be taken back.")
+        admin.get_by_role("button", name="Accept the readings").click()
         expect(admin.locator(".messagelist")).to_contain_text("1 application accepted.")
     finally:
         context.close()

@@ -79,7 +79,12 @@ def test_the_line_is_shown_against_the_database_with_readable_flags(client, tena
 
 def test_staff_accept_books_the_readings_and_executes(client, tenant, branch, application):
     login_verified_staff(client, staff(tenant, [branch], "reviewer@azersu.test"))
-    response = client.post(changelist(), {"action": "accept", "_selected_action": [application.pk]})
+    confirmation = client.post(changelist(), {"action": "accept", "_selected_action": [application.pk]})
+    assert "Booked readings cannot be taken back." in confirmation.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED  # nothing happens before staff confirm
+
+    response = client.post(changelist(), {"action": "accept", "_selected_action": [application.pk], "apply": "1"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.EXECUTED
@@ -127,7 +132,7 @@ def test_staff_of_another_branch_or_tenant_cannot_see_the_application(client, te
         assert application.number not in client.get(changelist()).content.decode()
         change = client.get(reverse("admin:readings_readingsapplication_change", args=[application.pk]))
         assert change.status_code == 302  # the admin redirects a missing object to the index
-        client.post(changelist(), {"action": "accept", "_selected_action": [application.pk]})
+        client.post(changelist(), {"action": "accept", "_selected_action": [application.pk], "apply": "1"})
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
 
