@@ -141,7 +141,7 @@ def test_invalid_rows_show_the_offending_value_and_nothing_is_saved(cabinet, ten
     assert not PeriodReading.objects.exists() and not legal_readings().exists()
     assert 'name="token"' not in text  # no row to send
     rows = preview_rows(upload(cabinet, tenant, contract, (HEADER + "CW-2;;;;12 abc;31.02.2026\n").encode()))
-    assert rows[0][4] == "12 abc" and "Enter the reading as a number." in rows[0][0]
+    assert rows[0][4] == "12 abc" and "Not a number" in rows[0][0]
     rows = preview_rows(upload(cabinet, tenant, contract, (HEADER + "CW-2;;;;512;31.02.2026\n").encode()))
     assert rows[0][5] == "31.02.2026" and "The date is not recognised" in rows[0][0]
 
