@@ -17,6 +17,9 @@ from readings.models import PhotoDraft
 
 # Long enough to finish a form interrupted on a phone, short enough not to keep photos nobody sent.
 DRAFT_HOURS = 24
+# A user's drafts over all his open forms (20 lines each): beyond it the oldest go, so that new
+# form keys posted in a loop cannot fill the private storage before the purge.
+MAX_DRAFTS_PER_USER = 60
 
 
 def drafts_of_form(*, tenant, user, form_key):
@@ -60,7 +63,16 @@ def keep_uploads(*, tenant, user, form_key, files, prefix, max_lines):
             PhotoDraft.objects.create(
                 tenant=tenant, user=user, form_key=form_key, line_index=index, file=stored, original_name=original_name
             )
+            _drop_beyond_the_cap(tenant=tenant, user=user)
     return drafts_of_form(tenant=tenant, user=user, form_key=form_key), refused
+
+
+def _drop_beyond_the_cap(*, tenant, user):
+    mine = PhotoDraft.objects.for_tenant(tenant).filter(user=user).order_by("-created_at", "-pk")
+    oldest = list(mine[MAX_DRAFTS_PER_USER:])
+    for draft in oldest:
+        _delete_file_on_commit(draft.file)
+    PhotoDraft.objects.filter(pk__in=[draft.pk for draft in oldest]).delete()
 
 
 def remove_draft(*, tenant, user, form_key, line_index):

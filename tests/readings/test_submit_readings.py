@@ -13,6 +13,7 @@ from applications.models import Application, Status
 from portal.models import Notification
 from portal.urls_helpers import tenant_reverse
 from readings.models import PhotoDraft, SubmittedReading
+from readings.services import drafts
 from readings.services.drafts import DRAFT_HOURS
 from readings.tasks import purge_stale_photo_drafts
 from tests.accounts.factories import UserFactory
@@ -197,6 +198,24 @@ def test_a_draft_photo_can_be_removed_and_is_then_asked_again(
     assert "Attached:" not in page.content.decode()
     assert not PhotoDraft.objects.exists()
     assert not draft.file.storage.exists(draft.file.name)
+
+
+def test_a_photo_refused_while_adding_a_meter_is_reported_at_the_top(citizen, tenant, account):
+    open_form(citizen, tenant, account)
+    data = {**form_data(line_data(photo=False), key="9" * 32), "add_line": "1"}
+    data["lines-0-photo"] = SimpleUploadedFile("bad.jpg", b"MZ\x90\x00" + b"\0" * 300, content_type="image/jpeg")
+    page = citizen.post(form_url(tenant), data).content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="2"' in page
+    assert "Meter 1: This file is not a photo or a PDF" in page
+    assert not PhotoDraft.objects.exists()
+
+
+def test_a_user_keeps_at_most_the_newest_drafts(citizen, tenant, account, monkeypatch):
+    monkeypatch.setattr(drafts, "MAX_DRAFTS_PER_USER", 2)
+    open_form(citizen, tenant, account)
+    for key in ("1" * 32, "2" * 32, "3" * 32):
+        citizen.post(form_url(tenant), {**form_data(line_data(), key=key), "contact_email": "x"})
+    assert sorted(PhotoDraft.objects.values_list("form_key", flat=True)) == ["2" * 32, "3" * 32]
 
 
 def test_a_draft_photo_is_served_to_its_owner_only(citizen, client, tenant, account):
