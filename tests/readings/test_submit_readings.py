@@ -274,6 +274,20 @@ def test_a_replacement_meter_starts_from_its_initial_reading(citizen, tenant, ac
     assert SubmittedReading.objects.get().meter.serial_number == "NEW-1"
 
 
+def test_a_reading_below_the_installation_reading_is_also_checked_on_site(citizen, tenant, account):
+    meter = account.meters.get()
+    meter.readings.all().delete()
+    meter.initial_reading = Decimal("50")
+    meter.installed_on = YESTERDAY - datetime.timedelta(days=5)
+    meter.save()
+    open_form(citizen, tenant, account)
+    response = submit(citizen, tenant, line_data(value="49"))
+    assert "is below the last booked one (50.000)" in citizen.get(response["Location"]).content.decode()
+    line = SubmittedReading.objects.get()
+    assert line.flags == [SubmittedReading.Flag.BELOW_BOOKED] and line.previous_value is None
+    assert line.application.status == Status.ON_SITE_CHECK
+
+
 def test_the_old_meter_of_a_replacement_is_refused_clearly(citizen, tenant, account):
     old = account.meters.get()
     old.status = old.Status.REPLACED
