@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop, ngettext
 from meters import services
 from meters.models import Meter, Reading, SubscriberAccount
 from portal.admin_site import TenantScopedAdmin, TenantScopedInline
+from portal.forms import DateInput
 
 
 class MeterInline(TenantScopedInline):
@@ -165,7 +166,7 @@ class MeterAdmin(TenantScopedAdmin):
 
 class CorrectionForm(forms.Form):
     value = forms.DecimalField(label=_("Corrected reading"), max_digits=12, decimal_places=3, min_value=0)
-    reading_date = forms.DateField(label=_("Reading date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reading_date = forms.DateField(label=_("Reading date"), widget=DateInput())
 
 
 @admin.register(Reading)
@@ -216,4 +217,3 @@ class ReadingAdmin(TenantScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "meters/admin/correct_reading.html", context)
-

@@ -93,3 +93,13 @@ class QuantityField(forms.DecimalField):
             widget.input_type = "text"
         attrs.setdefault("inputmode", "decimal")
         return attrs
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` with its value in ISO: browsers accept only ``YYYY-MM-DD`` there, so a
+    value in the language's format (``01.12.2026`` in az, ru, uz) showed an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 (Django's name)
+        super().__init__(attrs=attrs, format=format)

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.render_missing_invoice_pdfs",
         "schedule": env.int("INVOICE_PDF_SWEEP_SECONDS", default=120),
     },
+    # Photos attached to W1 forms that were never sent (readings.services.drafts.DRAFT_HOURS).
+    "purge-stale-photo-drafts": {
+        "task": "readings.tasks.purge_stale_photo_drafts",
+        "schedule": env.int("PHOTO_DRAFT_PURGE_SECONDS", default=3600),
+    },
 }
 # A pending notification younger than this is left to its own on_commit publish.
 OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)

@@ -18,6 +18,7 @@ from applications.admin_actions import ApplicationActionsMixin
 from applications.models import Status
 from meters.models import SubscriberAccount
 from portal.admin_site import TenantScopedAdmin
+from portal.forms import DateInput
 from readings import services
 from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication, SubscriberCodeLookup
@@ -178,7 +179,7 @@ class InspectedReadingInline(admin.TabularInline):
 
 
 class InspectionForm(forms.Form):
-    performed_on = forms.DateField(label=_("Performed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    performed_on = forms.DateField(label=_("Performed on"), widget=DateInput())
     note = forms.CharField(label=_("Inspector's note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, meters, **kwargs):

@@ -1,4 +1,3 @@
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
@@ -6,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone, phone_hint
 from meters.selectors import normalize_serial
-from portal.forms import IdempotencyKeyField, QuantityField
-from portal.uploads import CheckedUpload, PixelBudget, check_upload, reencode
+from portal.forms import DateInput, IdempotencyKeyField, QuantityField
 from readings.services import ReadingLine, assess_line
 from readings.services.lookup import look_up_account
 
@@ -43,15 +41,16 @@ class ReadingLineForm(forms.Form):
     value = QuantityField(
         label=_("Reading"), max_digits=12, decimal_places=3, negative_message=_("A reading cannot be negative.")
     )
-    reading_date = forms.DateField(label=_("Reading date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reading_date = forms.DateField(label=_("Reading date"), widget=DateInput())
     photo = forms.FileField(
         label=_("Photo of the meter"),
-        required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,.heif"}),
         # The limit is meters.uploads.MAX_UPLOAD_BYTES.
         help_text=_(
-            "PDF, JPG, PNG or HEIC (converted to JPEG), up to 10 MB. Required when you confirm an unusual reading."
+            "Required. The factory number and the reading must be clearly readable on it. "
+            "PDF, JPG, PNG or HEIC (converted to JPEG), up to 10 MB."
         ),
+        error_messages={"required": _("Attach a photo of the meter showing its factory number and the reading.")},
     )
     confirmed = forms.BooleanField(
         label=_("I confirm my reading is correct"),
@@ -59,7 +58,7 @@ class ReadingLineForm(forms.Form):
         help_text=_("Tick this only if the reading is outside the expected range and you are sure it is right."),
     )
 
-    def __init__(self, *args, summaries, all_serials, today, **kwargs):
+    def __init__(self, *args, summaries, all_serials, today, draft=None, refusal=None, offered=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.summaries = summaries  # normalized serial -> MeterSummary of the account's active meters
         self.all_serials = all_serials  # normalized serials of every meter of the account, active or not
@@ -67,6 +66,15 @@ class ReadingLineForm(forms.Form):
         self.summary = None
         self.assessment = None
         self.fields["reading_date"].initial = today
+        # The photo kept from an earlier post of this form (readings.services.drafts) satisfies the
+        # field, as a model form's stored file does; a refused upload is reported instead of "required".
+        self.draft = draft
+        self.refusal = refusal
+        self.offered = offered  # (MeterSummary, low, high) of the meter this line was offered for
+        if draft is not None:
+            self.initial["photo"] = draft
+        if refusal is not None:
+            self.fields["photo"].required = False
 
     def clean_serial_number(self):
         serial = self.cleaned_data["serial_number"]
@@ -84,9 +92,11 @@ class ReadingLineForm(forms.Form):
         return serial
 
     def clean_photo(self):
-        # Only the cheap checks here: the photo is decoded by the formset once the whole form is valid.
-        photo = self.cleaned_data.get("photo")
-        return check_upload(photo) if photo else None
+        # The upload itself was checked and re-encoded when it arrived (keep_uploads): what is here
+        # is the line's draft, or the reason it was refused.
+        if self.refusal is not None:
+            raise self.refusal
+        return self.cleaned_data.get("photo")
 
     def clean(self):
         cleaned = super().clean()
@@ -116,7 +126,7 @@ class ReadingLineForm(forms.Form):
             entered_seal=data.get("seal_number", ""),
             value=data["value"],
             reading_date=data["reading_date"],
-            photo=data.get("photo"),
+            photo=self.draft.file.name if self.draft is not None else None,
             confirmed=data.get("confirmed", False),
             photo_name=self.uploaded_photo_name(),
         )
@@ -150,20 +160,14 @@ class BaseReadingLineFormSet(BaseFormSet):
                 )
             seen.add(form.summary.meter.pk)
 
-    def reencode_photos(self):
-        """Decode and re-encode the lines' photos, one at a time under one pixel budget for the
-        request; False (with the error at the line's photo) when one cannot be stored."""
-        budget = PixelBudget()
-        for form in self.forms:
-            checked = form.cleaned_data.get("photo") if form.has_changed() and form.summary is not None else None
-            if not isinstance(checked, CheckedUpload):
-                continue
-            try:
-                form.cleaned_data["photo"] = reencode(checked, budget=budget)
-            except ValidationError as error:
-                form.add_error("photo", error)
-                return False
-        return True
+    def get_form_kwargs(self, index):
+        kwargs = dict(super().get_form_kwargs(index))
+        drafts, refused, offered = kwargs.pop("drafts", {}), kwargs.pop("refused", {}), kwargs.pop("offered", [])
+        if index is not None:
+            kwargs["draft"] = drafts.get(index)
+            kwargs["refusal"] = refused.get(index)
+            kwargs["offered"] = offered[index] if index < len(offered) else None
+        return kwargs
 
     def lines(self):
         return [form.to_line() for form in self.forms if form.has_changed() and form.summary is not None]

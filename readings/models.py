@@ -15,8 +15,9 @@ class SubmittedReading(TenantOwned):
     """One line of a W1 readings application: what the citizen entered for one meter."""
 
     class Flag(models.TextChoices):
-        # A factory number that does not match, or a reading below the last accepted one, is refused
-        # by the form and never stored; the review recomputes both from the line itself.
+        # A factory number that does not match is refused by the form and never stored. A reading
+        # below the last booked one is kept and sent to an on-site check (the inspector's prevails).
+        BELOW_BOOKED = "below_booked", _("Reading below the last booked one: checked on site")
         SEAL_DIFFERS = "seal_differs", _("Seal number differs from the database")
         IMPLAUSIBLE_JUMP = "implausible_jump", _("Consumption far above the meter's usual")
         CONFIRMED_BY_CITIZEN = "confirmed_by_citizen", _("Citizen confirmed an unusual reading")
@@ -175,3 +176,36 @@ class SubscriberCodeLookup(TenantOwned):
 
     def __str__(self):
         return f"{self.code} ({self.get_outcome_display()})"
+
+
+class PhotoDraft(TenantOwned):
+    """A meter photo already checked and re-encoded while its readings form is still being filled.
+
+    Browsers never send a chosen file back, so a page shown again (an error, "add another meter")
+    would otherwise ask a citizen on his phone to take every photo again. Tied to the form by its
+    idempotency key; on submission the file becomes the line's photo, and drafts left behind are
+    removed after ``readings.services.drafts.DRAFT_HOURS``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    form_key = models.CharField(_("form key"), max_length=32)
+    line_index = models.PositiveSmallIntegerField(_("line"))
+    file = models.FileField(_("file"), storage=private_storage, upload_to="drafts/%Y/%m/")
+    original_name = models.CharField(_("original name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo draft")
+        verbose_name_plural = _("photo drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user", "form_key", "line_index"], name="photo_draft_per_line")
+        ]
+
+    def __str__(self):
+        return f"{self.form_key}/{self.line_index}: {self.original_name}"
+
+    @property
+    def is_pdf(self):
+        return self.file.name.lower().endswith(".pdf")

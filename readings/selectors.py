@@ -50,6 +50,8 @@ def review_rows(application):
             )
         if line.previous_value is not None and line.value < line.previous_value:
             badges.append(("error", _("Below the last accepted reading %(value)s") % {"value": line.previous_value}))
+        elif flag.BELOW_BOOKED in line.flags:  # below the reading at installation
+            badges.append(("error", flag.BELOW_BOOKED.label))
         if flag.IMPLAUSIBLE_JUMP in line.flags:
             usual = summary.usual_daily if summary else None
             since = line.value - (line.previous_value or line.meter.initial_reading)

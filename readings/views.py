@@ -1,6 +1,5 @@
 """W1 pages: subscriber code → readings form → "your application is registered"."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
@@ -21,8 +20,9 @@ from portal.models import Workflow
 from portal.scoping import get_scoped_or_404
 from readings.forms import LINE_FIELDS, MAX_LINES, ContactForm, ReadingLineFormSet, SubscriberCodeForm, line_formset
 from readings.kinds import METER_READINGS
-from readings.models import SubmittedReading
+from readings.models import OnSiteCheck, PhotoDraft, SubmittedReading
 from readings.services import replaced_lines, submit_readings
+from readings.services.drafts import keep_uploads, remove_draft
 
 FORMSET_PREFIX = "lines"
 
@@ -67,26 +67,47 @@ def submit_readings_form(request):
     }
     contact_initial = {"contact_phone": request.user.phone, "contact_email": request.user.email}
     region = tenant.country_code
-    files_dropped = False
+    # One line per meter in service, its factory number filled in; untouched lines are skipped.
+    offered = [(s, *s.plausible_range(today)) for s in active][:MAX_LINES]
+    offered_initial = [{"serial_number": s.meter.serial_number} for s, _low, _high in offered]
+    form_kwargs["offered"] = offered
+    refused = {}
 
     if request.method != "POST":
-        # One line per meter in service to start with; untouched lines are skipped.
-        formset = line_formset(min(max(len(active), 1), MAX_LINES) - 1)(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+        formset = line_formset(min(max(len(active), 1), MAX_LINES) - 1)(
+            prefix=FORMSET_PREFIX, initial=offered_initial, form_kwargs=form_kwargs
+        )
         contact = ContactForm(initial=contact_initial, region=region)
     else:
         existing = existing_application(request, request.POST.get("idempotency_key", ""))
         if existing is not None:  # the same form posted again: show the first result
             return redirect("readings:submission_done", number=existing.number)
-        if "add_line" in request.POST:
-            formset = formset_with_one_more_line(request.POST, form_kwargs)
+        # Every photo posted is checked and kept at once, whatever else is wrong with the form, so
+        # that a page shown again never asks for it twice (issue #9, item 2).
+        form_key = normalize_idempotency_key(request.POST.get("idempotency_key", ""))
+        drafts, refused = keep_uploads(
+            tenant=tenant,
+            user=request.user,
+            form_key=form_key,
+            files=request.FILES,
+            prefix=FORMSET_PREFIX,
+            max_lines=MAX_LINES,
+        )
+        remove = removed_line(request.POST)
+        if remove is not None and form_key:
+            remove_draft(tenant=tenant, user=request.user, form_key=form_key, line_index=remove)
+            drafts.pop(remove, None)
+        form_kwargs.update(drafts=drafts, refused=refused)
+        if "add_line" in request.POST or remove is not None:
+            formset = formset_shown_again(request.POST, form_kwargs, one_more="add_line" in request.POST)
             key = carried_idempotency_key(request.POST.get("idempotency_key"))
             contact = ContactForm(initial={**request.POST.dict(), "idempotency_key": key}, region=region)
-            files_dropped = bool(request.FILES)
         else:
-            formset = ReadingLineFormSet(request.POST, request.FILES, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+            formset = ReadingLineFormSet(
+                request.POST, prefix=FORMSET_PREFIX, initial=offered_initial, form_kwargs=form_kwargs
+            )
             contact = ContactForm(request.POST, region=region)
-            # The photos are decoded last, once everything else is valid (decoding is the costly part).
-            if formset.is_valid() and contact.is_valid() and formset.reencode_photos():
+            if formset.is_valid() and contact.is_valid():
                 try:
                     application = submit_readings(
                         tenant=tenant,
@@ -121,7 +142,8 @@ def submit_readings_form(request):
             "meter_rows": meter_rows,
             "formset": formset,
             "contact": contact,
-            "files_dropped": files_dropped,
+            # Shown at the top when the page is shown again without checking the lines (add, remove).
+            "refused_photos": sorted(refused.items()) if not formset.is_bound else [],
             "max_lines": MAX_LINES,
         },
     )
@@ -145,11 +167,20 @@ def existing_application(request, key):
     return Application.objects.for_tenant(request.tenant).filter(applicant=request.user, idempotency_key=key).first()
 
 
-def formset_with_one_more_line(data, form_kwargs):
-    """ "Add another meter" without JavaScript: the lines typed so far plus an empty one.
+def removed_line(data):
+    """The line whose attached photo the citizen removed ("Remove" posts the form), or None."""
+    try:
+        index = int(data.get("remove_photo", ""))
+    except ValueError:
+        return None
+    return index if 0 <= index < MAX_LINES else None
+
+
+def formset_shown_again(data, form_kwargs, *, one_more):
+    """The form shown again without checking it ("Add another meter" or "Remove" without
+    JavaScript): the lines typed so far (plus an empty one), their photos kept as drafts.
 
     Built unbound from the posted values, so the page shows no errors for lines not finished yet.
-    Browsers never send files back, which the page says.
     """
     try:
         count = int(data.get(f"{FORMSET_PREFIX}-TOTAL_FORMS", 1))
@@ -160,7 +191,7 @@ def formset_with_one_more_line(data, form_kwargs):
     for i in range(count):
         values = {name: data.get(f"{FORMSET_PREFIX}-{i}-{name}") for name in LINE_FIELDS}
         initial.append({name: value for name, value in values.items() if value})
-    extra = min(count + 1, MAX_LINES) - 1  # min_num=1 counts as the first line
+    extra = min(count + (1 if one_more else 0), MAX_LINES) - 1  # min_num=1 counts as the first line
     return line_formset(extra)(initial=initial, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
 
 
@@ -178,8 +209,29 @@ def submission_done(request, number):
 
 
 def done_context(application):
+    below = [
+        line
+        for line in application.reading_lines.select_related("meter")
+        if SubmittedReading.Flag.BELOW_BOOKED in line.flags
+    ]
     lines = application.reading_lines.select_related("meter").order_by("meter__serial_number")
-    return {"application": application, "replaced": replaced_lines(application), "lines": lines}
+    return {
+        "application": application,
+        "replaced": replaced_lines(application),
+        "lines": lines,
+        "below_booked": below,
+        "on_site_check": application.on_site_checks.filter(status=OnSiteCheck.Status.OPEN).first(),
+    }
+
+
+@login_required
+@tenant_required()
+def draft_photo(request, pk):
+    """The thumbnail of a photo attached to a form not sent yet: its owner's only."""
+    draft = PhotoDraft.objects.for_tenant(request.tenant).filter(pk=pk, user=request.user).first()
+    if draft is None:
+        raise Http404
+    return private_file_response(draft.file, filename=f"draft-{draft.pk}{extension_of(draft.file)}")
 
 
 @login_required

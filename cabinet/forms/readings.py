@@ -1,14 +1,13 @@
 """Forms of the cabinet's readings pages (W5, W4 "meter readings"): field parsing only; the rules
 of acceptance live in meters.services.period_readings."""
 
-
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.imports import read_table, reading_value
 from portal.dates import add_months
-from portal.forms import QuantityField
+from portal.forms import DateInput, QuantityField
 
 RECENT_PERIODS = 12
 
@@ -45,13 +44,24 @@ class ReadingRowForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 9, "autocomplete": "off"}),
     )
-    reading_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reading_date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
 
     def clean_value(self):
         value = reading_value(self.cleaned_data["value"])  # the same rule as an uploaded file's cells
         if value is not None and value < 0:
             raise forms.ValidationError(_("A reading cannot be negative."), code="negative")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        # A reading needs its date; one the user did not give is never made up (issue #9, item 1).
+        if (
+            cleaned.get("value") is not None
+            and cleaned.get("reading_date") is None
+            and "reading_date" not in self.errors
+        ):
+            self.add_error("reading_date", _("Enter the date of the reading."))
+        return cleaned
 
 
 class UploadForm(forms.Form):
@@ -91,8 +101,8 @@ class ArchiveFilterForm(forms.Form):
     service_point = forms.ModelChoiceField(
         label=_("Connection point"), queryset=None, required=False, empty_label=_("All connection points")
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, service_points, **kwargs):
         super().__init__(*args, **kwargs)

@@ -96,7 +96,7 @@ def period_readings(request, contract):
         open_lines = [(row, form) for row, form in lines if not _accepted(row)]
         if all(form.is_valid() for _row, form in open_lines):
             entries = [
-                Entry(row.meter.pk, form.cleaned_data["value"], form.cleaned_data["reading_date"] or reporting.today)
+                Entry(row.meter.pk, form.cleaned_data["value"], form.cleaned_data["reading_date"])
                 for row, form in open_lines
                 if form.cleaned_data["value"] is not None
             ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readings', '0004_submittedreading_superseded_by'),
+        ('readings', '0005_photodraft'),
     ]
 
     operations = [

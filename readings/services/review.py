@@ -17,6 +17,8 @@ from billing.invoicing import form_invoice_for_application
 from meters.holders import applicant_holds_account
 from meters.models import Meter, Reading
 from meters.services import correct_reading
+from portal.models import Notification
+from portal.notifications import queue_notification
 from portal.workdays import calendar_for
 from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
@@ -100,18 +102,24 @@ def _inspection_refusal(line, latest, value, performed_on):
         return None
     figures = _figures(line, latest, value=value, reading_date=performed_on)
     if performed_on < latest.reading_date:
-        return _(
-            "Meter №%(serial)s: the inspection date %(date)s is before the reading %(booked_value)s booked on "
-            "%(booked_date)s."
-        ) % figures
+        return (
+            _(
+                "Meter №%(serial)s: the inspection date %(date)s is before the reading %(booked_value)s booked on "
+                "%(booked_date)s."
+            )
+            % figures
+        )
     if value < latest.value:
         above = Reading.objects.filter(meter_id=line.meter_id, status=Reading.Status.ACCEPTED, value__gt=value)
         if above.count() > 1:
             # One correction supersedes one row; a longer wrong history is for staff to sort out.
-            return _(
-                "Meter №%(serial)s: more than one booked reading is above the inspector's %(value)s; correct "
-                "them in the readings admin first."
-            ) % figures
+            return (
+                _(
+                    "Meter №%(serial)s: more than one booked reading is above the inspector's %(value)s; correct "
+                    "them in the readings admin first."
+                )
+                % figures
+            )
     return None
 
 
@@ -192,7 +200,10 @@ def reject_readings(*, application, actor, reason):
 
 
 def send_to_on_site_check(*, application, actor, reason):
-    """Ask the account's branch to read the meters on site; the inspector's reading will prevail."""
+    """Ask the account's branch to read the meters on site; the inspector's reading will prevail.
+
+    ``actor`` is None when the portal decides (a submitted reading below the booked one); the
+    citizen is told of the visit and its date either way, by e-mail and SMS, in the outbox."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the meters must be checked on site."), code="reason_required")
@@ -209,8 +220,32 @@ def send_to_on_site_check(*, application, actor, reason):
             due_on=calendar_for(tenant).add_working_days(tenant.today(), ON_SITE_CHECK_WORKING_DAYS),
         )
         transition(application=locked, to_status=Status.ON_SITE_CHECK, actor=actor, note=reason)
+        notify_on_site_check(application=locked, check=check)
     application.refresh_from_db()
     return check
+
+
+def notify_on_site_check(*, application, check):
+    tenant = application.tenant
+    context = {
+        "application": application,
+        "check": check,
+        "url": tenant.absolute_url("applications:detail", number=application.number),
+    }
+    recipients = [(Notification.Channel.EMAIL, application.contact_email or application.applicant.email)]
+    if application.contact_phone:
+        recipients.append((Notification.Channel.SMS, application.contact_phone))
+    for channel, recipient in recipients:
+        if recipient:
+            queue_notification(
+                tenant=tenant,
+                channel=channel,
+                recipient=recipient,
+                template="readings_on_site_check",
+                context=context,
+                language=application.language,
+                related=application,
+            )
 
 
 def record_on_site_check(*, check, actor, readings, performed_on, note=""):

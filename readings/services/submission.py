@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,8 @@ from portal.models import Notification
 from portal.notifications import queue_notification
 from readings.kinds import METER_READINGS
 from readings.models import SubmittedReading
+from readings.services.drafts import consume_drafts
+from readings.services.review import send_to_on_site_check
 from readings.services.supersession import lock_competing_applications, supersede_pending_lines
 
 
@@ -30,7 +33,7 @@ class ReadingLine:
     value: Decimal
     reading_date: datetime.date
     entered_seal: str = ""
-    photo: File | None = None
+    photo: File | str | None = None  # an upload, or the stored name of the form's photo draft
     confirmed: bool = False
     photo_name: str = ""  # as the citizen's file was called
 
@@ -40,6 +43,7 @@ class LineAssessment:
     errors: dict = field(default_factory=dict)  # form field name -> [message]
     flags: list = field(default_factory=list)
     needs_confirmation: bool = False
+    below_booked: bool = False
     plausible_range: tuple | None = None
 
     def add_error(self, name, message):
@@ -68,14 +72,13 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
         return result
 
     if value < summary.last_value:
-        # Zero use (equal) is fine. A replaced meter is its own row starting from its
-        # initial reading, so the old meter's higher figures never count against it.
-        message = (
-            _("The reading cannot be below the last accepted one: %(value)s %(unit)s on %(date)s.")
-            if summary.has_accepted_reading
-            else _("The reading cannot be below the reading at installation: %(value)s %(unit)s.")
-        )
-        result.add_error("value", message % last)
+        # Not refused (issue #9, item 5): W1's source has a reading that contradicts the database
+        # checked on site, and the inspector's reading prevails. The line is kept as entered and
+        # the application goes to an on-site check when it is registered. Zero use (equal) is fine;
+        # a replaced meter is its own row starting from its initial reading.
+        result.flags.append(SubmittedReading.Flag.BELOW_BOOKED)
+        result.below_booked = True
+        _flag_for_staff(result, summary, entered_seal, today)
         return result
 
     low, high = summary.plausible_range(reading_date)
@@ -96,12 +99,16 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
             result.add_error("photo", _("Attach a photo of the meter to confirm an unusual reading."))
         else:
             result.flags += [SubmittedReading.Flag.IMPLAUSIBLE_JUMP, SubmittedReading.Flag.CONFIRMED_BY_CITIZEN]
+    _flag_for_staff(result, summary, entered_seal, today)
+    return result
+
+
+def _flag_for_staff(result, summary, entered_seal, today):
     if entered_seal and normalize_serial(entered_seal) != normalize_serial(summary.meter.seal_number):
         # Not an error: the seal may have been renewed; staff decide.
         result.flags.append(SubmittedReading.Flag.SEAL_DIFFERS)
     if summary.meter.verification_expired(today):
         result.flags.append(SubmittedReading.Flag.VERIFICATION_EXPIRED)
-    return result
 
 
 def submit_readings(
@@ -177,6 +184,7 @@ def submit_readings(
             )
             created_lines.append(submitted)
         replaced = supersede_pending_lines(application=application, new_lines=created_lines, applicant=applicant)
+        consume_drafts(tenant=tenant, user=applicant, form_key=application.idempotency_key)
 
         recipient = contact_email or applicant.email
         if recipient:
@@ -197,4 +205,14 @@ def submit_readings(
                 language=language,
                 related=application,
             )
+        below = [line for line in created_lines if SubmittedReading.Flag.BELOW_BOOKED in line.flags]
+        if below:
+            with translation.override(language):
+                reason = _("Reading below the last booked one, checked on site: %(meters)s.") % {
+                    "meters": "; ".join(
+                        f"№{line.meter.serial_number} {line.value} < {summaries[line.meter.pk].last_value}"
+                        for line in below
+                    )
+                }
+            send_to_on_site_check(application=application, actor=None, reason=str(reason))
     return application

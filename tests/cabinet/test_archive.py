@@ -106,7 +106,9 @@ def test_the_csv_export_streams_the_filtered_rows(cabinet, tenant, contract):
 def test_a_submitted_reading_is_in_the_archive_at_once(cabinet, freeze_today, tenant, contract):
     meter = water_meter(contract, previous="120", previous_date=D(2026, 9, 5))
     freeze_today(D(2026, 10, 7))
-    cabinet.post(url(tenant, "period", contract), {**row_data(meter, "131"), "period": "2026-10", "submit": "1"})
+    cabinet.post(
+        url(tenant, "period", contract), {**row_data(meter, "131", D(2026, 10, 7)), "period": "2026-10", "submit": "1"}
+    )
     response = cabinet.get(url(tenant, "archive", contract))
     assert shown_values(response)[0] == 131
     assert "Legal entity" in response.content.decode()

@@ -114,7 +114,9 @@ def test_green_and_red_rows_side_by_side(client, freeze_today, user, tenant, con
     other = water_meter(contract, previous="500")
     freeze_today(IN_WINDOW)
     client.force_login(user)
-    response = submit(client, tenant, contract, {**row_data(meter, "125"), **row_data(other, "499")})
+    response = submit(
+        client, tenant, contract, {**row_data(meter, "125", IN_WINDOW), **row_data(other, "499", IN_WINDOW)}
+    )
     assert 'class="row-ok"' in row_html(response, meter)
     assert 'class="row-error"' in row_html(response, other)
     assert "1 reading refused" in response.content.decode()
@@ -123,8 +125,8 @@ def test_green_and_red_rows_side_by_side(client, freeze_today, user, tenant, con
 def test_a_refused_row_can_be_corrected_and_submitted_again(client, freeze_today, user, tenant, contract, meter):
     freeze_today(IN_WINDOW)
     client.force_login(user)
-    submit(client, tenant, contract, row_data(meter, "119.5"))
-    submit(client, tenant, contract, row_data(meter, "125"))
+    submit(client, tenant, contract, row_data(meter, "119.5", IN_WINDOW))
+    submit(client, tenant, contract, row_data(meter, "125", IN_WINDOW))
     assert PeriodReading.objects.get(meter=meter).status == PeriodReading.Status.ACCEPTED
     assert Reading.objects.filter(meter=meter, source=Reading.Source.LEGAL_ENTITY).count() == 1
 
@@ -142,8 +144,8 @@ def test_a_draft_is_saved_outside_the_window_and_nothing_is_booked(client, freez
 def test_saving_does_not_touch_an_accepted_reading(client, freeze_today, user, tenant, contract, meter):
     freeze_today(IN_WINDOW)
     client.force_login(user)
-    submit(client, tenant, contract, row_data(meter, "125"))
-    submit(client, tenant, contract, row_data(meter, "999"), action="save")
+    submit(client, tenant, contract, row_data(meter, "125", IN_WINDOW))
+    submit(client, tenant, contract, row_data(meter, "999", IN_WINDOW), action="save")
     assert PeriodReading.objects.get(meter=meter).value == Decimal("125")
 
 
@@ -155,6 +157,30 @@ def test_an_unreadable_value_is_marked_at_its_row_and_nothing_is_saved(
     response = submit(client, tenant, contract, row_data(meter, "12x"))
     assert "Not a number: “12x” contains letters." in row_html(response, meter)
     assert not PeriodReading.objects.exists()
+
+
+def test_a_reading_without_a_date_asks_for_the_date_instead_of_taking_today(
+    client, freeze_today, user, tenant, contract, meter
+):
+    freeze_today(IN_WINDOW)
+    client.force_login(user)
+    response = submit(client, tenant, contract, row_data(meter, "125"))
+    assert "Enter the date of the reading." in row_html(response, meter)
+    assert not PeriodReading.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_the_reading_date_is_rendered_in_iso_and_posting_it_back_works(
+    client, freeze_today, user, tenant, contract, meter, language
+):
+    freeze_today(IN_WINDOW)
+    user.preferred_language = language
+    user.save()
+    client.force_login(user)
+    page = client.get(url(tenant, "period", contract), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'name="m{meter.pk}-reading_date" value="{IN_WINDOW.isoformat()}"' in page
+    submit(client, tenant, contract, row_data(meter, "125", IN_WINDOW))
+    assert PeriodReading.objects.get(meter=meter).reading_date == IN_WINDOW
 
 
 def test_w5_lists_cold_water_meters_only_and_w4_every_meter(client, freeze_today, user):

@@ -92,6 +92,25 @@ def submission_photo(world):
     return owned(world, {"pk": world.submitted_reading.pk})
 
 
+@covers("readings:draft_photo")
+def draft_photo(world):
+    def build():
+        from django.core.files.base import ContentFile
+
+        from readings.models import PhotoDraft
+
+        return PhotoDraft.objects.create(
+            tenant=world.tenant_a,
+            user=world.owner,
+            form_key="f" * 32,
+            line_index=0,
+            file=ContentFile(b"%PDF-1.4 isolation", name="isolation.pdf"),
+            original_name="isolation.pdf",
+        )
+
+    return owned(world, {"pk": world.cached("photo_draft", build).pk})
+
+
 @covers("accounts:organization_detail")
 def organization_detail(world):
     return owned(world, {"pk": world.organization.pk}, tenant=None)

@@ -15,7 +15,8 @@ def jpeg_upload(name="meter.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
 
 
-def line_data(index=0, *, serial="SN-0000", value="215", reading_date=None, seal="PL0000", confirmed=False):
+def line_data(index=0, *, serial="SN-0000", value="215", reading_date=None, seal="PL0000", confirmed=False, photo=True):
+    """One line of the form; the meter photo W1 requires on every line is attached unless ``photo=False``."""
     data = {
         f"lines-{index}-serial_number": serial,
         f"lines-{index}-seal_number": seal,
@@ -26,6 +27,8 @@ def line_data(index=0, *, serial="SN-0000", value="215", reading_date=None, seal
     }
     if confirmed:
         data[f"lines-{index}-confirmed"] = "on"
+    if photo:
+        data[f"lines-{index}-photo"] = jpeg_upload()
     return data
 
 
