@@ -128,7 +128,8 @@ class ReadingLineForm(forms.Form):
             reading_date=data["reading_date"],
             photo=self.draft.file.name if self.draft is not None else None,
             confirmed=data.get("confirmed", False),
-            photo_name=self.uploaded_photo_name(),
+            # The draft kept the name the citizen's file had, also when it was posted with an earlier try.
+            photo_name=self.draft.original_name[:100] if self.draft is not None else self.uploaded_photo_name(),
         )
 
     def uploaded_photo_name(self):

@@ -107,7 +107,9 @@ def test_a_w4_contract_takes_readings_of_any_period_at_any_time(client, freeze_t
     page = client.get(url(tenant, "period", contract)).content.decode()
     assert '<option value="2026-10" selected>October 2026</option>' in page
     assert "taken at any time" in page
-    client.post(url(tenant, "period", contract), {**row_data(meter, "130", period="2026-10"), "submit": "1"})
+    client.post(
+        url(tenant, "period", contract), {**row_data(meter, "130", D(2026, 10, 20), period="2026-10"), "submit": "1"}
+    )
     assert Reading.objects.get(source=Reading.Source.LEGAL_ENTITY).value == 130
 
 

@@ -132,7 +132,7 @@ def test_w1_journey_keeps_photos_through_an_error_and_sends_a_low_reading_to_an_
         expect(lines.nth(bath).locator("[data-attached]")).to_contain_text("bath.png")
         thumbnail = page.locator("[data-attached] img").first
         expect(thumbnail).to_be_visible()
-        assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
         expect(page.locator("#id_lines-0-photo")).not_to_be_visible()  # behind "choose another photo"
         assert page.locator(".reading-line .field-error").count() == 0
         expect(page.locator(f"#id_lines-{bath}-value")).to_have_value("331")
