@@ -126,13 +126,25 @@ def izhevsk_tariffs():
     # shared/reference/domain-figures.md): demo figures, so that every demo contract is billed; staff
     # replace them in the admin. Cold water for others: the household price without its 20 % VAT.
     rows += split_at_vat_change(
-        "Холодная вода, прочие потребители", Service.WATER, LEGAL_ENTITY, D(2024, 7, 1), None, "35.61",
-        included=False, source=IZH_DEMO_SOURCE,
+        "Холодная вода, прочие потребители",
+        Service.WATER,
+        LEGAL_ENTITY,
+        D(2024, 7, 1),
+        None,
+        "35.61",
+        included=False,
+        source=IZH_DEMO_SOURCE,
     )
     for category, label, included in ((HOUSEHOLD, "население", True), (LEGAL_ENTITY, "прочие потребители", False)):
         rows += split_at_vat_change(
-            f"Горячая вода, {label}", Service.HOT_WATER, category, D(2024, 7, 1), None, "215.00",
-            included=included, source=IZH_DEMO_SOURCE,
+            f"Горячая вода, {label}",
+            Service.HOT_WATER,
+            category,
+            D(2024, 7, 1),
+            None,
+            "215.00",
+            included=included,
+            source=IZH_DEMO_SOURCE,
         )
     return rows
 

@@ -60,18 +60,28 @@ def world(transactional_db):
     account = SubscriberAccountFactory(tenant=tenant, branch=branch, code=SUBSCRIBER_CODE, holder_name="Aysel M.")
     meter = MeterFactory(account=account, serial_number="SN-KITCHEN-01")
     for months_back in range(4):
-        ReadingFactory(meter=meter, value=200 - 10 * months_back, reading_date=TODAY - datetime.timedelta(30 * (months_back + 1)))
+        ReadingFactory(
+            meter=meter, value=200 - 10 * months_back, reading_date=TODAY - datetime.timedelta(30 * (months_back + 1))
+        )
     citizen = UserFactory(email="aysel@example.com")
     account.users.add(citizen)
 
     legal = UserFactory(email="olga@izhstal.example")
-    contract = linked_contract(tenant, legal, number="ИВК-2051", counterparty_name="Ижсталь, общество с ограниченной ответственностью")
-    point = ServicePointFactory(contract=contract, name="Прокатный цех", address="Воткинское шоссе 2, Ижевск, корпус 14")
+    contract = linked_contract(
+        tenant, legal, number="ИВК-2051", counterparty_name="Ижсталь, общество с ограниченной ответственностью"
+    )
+    point = ServicePointFactory(
+        contract=contract, name="Прокатный цех", address="Воткинское шоссе 2, Ижевск, корпус 14"
+    )
     meters = []
     for serial in ("CW-10231-LONG-SERIAL", "CW-10232"):
         cold = MeterFactory(account=contract.account, service_point=point, serial_number=serial, model="ВСХНд-50")
         for months_back in range(3):
-            ReadingFactory(meter=cold, value=1200 - 15 * months_back, reading_date=TODAY - datetime.timedelta(25 + 30 * months_back))
+            ReadingFactory(
+                meter=cold,
+                value=1200 - 15 * months_back,
+                reading_date=TODAY - datetime.timedelta(25 + 30 * months_back),
+            )
         meters.append(cold)
     # A refused reading of last month: its reason is what the status column must not hide.
     PeriodReading.objects.create(
