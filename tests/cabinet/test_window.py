@@ -97,7 +97,7 @@ def test_three_days_before_the_moved_deadline_is_refused(client, freeze_today, u
     import re
 
     print(re.findall(r"<main.*?</main>", response.content.decode(), re.S)[0][:3000])
-    assert "July 2026 opens on Aug. 8, 2026 and closes on Aug. 10, 2026" in response.content.decode()
+    assert "July 2026 opens on 8 August 2026 and closes on 10 August 2026" in response.content.decode()
     assert not Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY).exists()
 
 
@@ -113,6 +113,6 @@ def test_after_the_window_the_refusal_gives_the_next_windows_dates(client, freez
     response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 11))
     text = response.content.decode()
     # August's readings are due by Tuesday 8 September: window 6-8 September.
-    assert "Submission for July 2026 closed on Aug. 10, 2026" in text
-    assert "The next window is from Sept. 6, 2026 to Sept. 8, 2026 (for August 2026)" in text
+    assert "Submission for July 2026 closed on 10 August 2026" in text
+    assert "The next window is from 6 September 2026 to 8 September 2026 (for August 2026)" in text
     assert not PeriodReading.objects.exists()
