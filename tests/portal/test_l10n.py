@@ -104,9 +104,9 @@ def test_the_migration_turns_the_portals_own_method_texts_into_codes_and_keeps_t
     from tests.meters.factories import SubscriberAccountFactory
 
     account = SubscriberAccountFactory()
-    generic = make_payment(account, DAY, "10.00", method="Банковский перевод")
-    provider = make_payment(account, DAY, "11.00", method="Payme")
-    odd = make_payment(account, DAY, "12.00", method="п/п №118")
+    generic = make_payment(account, DAY, "10.00", channel="", method="Банковский перевод")
+    provider = make_payment(account, DAY, "11.00", channel="", method="Payme")
+    odd = make_payment(account, DAY, "12.00", channel="", method="п/п №118")
     import_module("billing.migrations.0007_payment_channel").channel_from_method(apps, None)
 
     rows = {p.pk: (p.channel, p.method) for p in Payment.objects.all()}
