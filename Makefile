@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# `make run PORT=8001` serves on another port (SITE_URL follows it).
+PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
 .PHONY: setup run test lint worker beat check-deploy clean
@@ -20,9 +22,11 @@ setup: $(STAMP)
 
 # Sets up and serves the demo portal on the embedded default (SQLite, eager Celery, console mail).
 run: export DEBUG ?= 1
+# Links in e-mails sent by tasks point at the port the server listens on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Sets up and runs the test suite. With DATABASE_URL/REDIS_URL set (as .ci/run does) the
 # PostgreSQL, Redis + worker and browser tests run too.

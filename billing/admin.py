@@ -106,7 +106,7 @@ class InvoiceAdmin(TenantScopedAdmin):
 class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
-        fields = ["tenant", "account", "invoice", "amount", "paid_on", "method", "external_id"]
+        fields = ["tenant", "account", "invoice", "amount", "paid_on", "channel", "method", "external_id"]
 
     def clean(self):
         cleaned = super().clean()
@@ -130,8 +130,8 @@ class PaymentAdmin(TenantScopedAdmin):
 
     form = PaymentForm
     branch_path = "account__branch"
-    list_display = ["paid_on", "account", "amount", "invoice", "method", "external_id", "recorded_by"]
-    list_filter = ["paid_on", "method"]
+    list_display = ["paid_on", "account", "amount", "invoice", "channel", "method", "external_id", "recorded_by"]
+    list_filter = ["paid_on", "channel"]
     search_fields = ["external_id", "account__code", "invoice__number"]
     list_select_related = ["account", "invoice", "recorded_by"]
     autocomplete_fields = []
@@ -139,7 +139,17 @@ class PaymentAdmin(TenantScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["tenant", "account", "invoice", "amount", "paid_on", "method", "external_id", "recorded_by"]
+            return [
+                "tenant",
+                "account",
+                "invoice",
+                "amount",
+                "paid_on",
+                "channel",
+                "method",
+                "external_id",
+                "recorded_by",
+            ]
         return []
 
     def has_delete_permission(self, request, obj=None):
@@ -154,6 +164,7 @@ class PaymentAdmin(TenantScopedAdmin):
                 amount=obj.amount,
                 paid_on=obj.paid_on,
                 external_id=obj.external_id,
+                channel=obj.channel,
                 method=obj.method,
                 invoice=obj.invoice,
                 actor=request.user,

@@ -26,6 +26,7 @@ AZERSU_SOURCE = (
 AZERISHIQ_SOURCE = "Tariff Council of Azerbaijan, Decision No. 19 of 2024-12-29 (azerishiq.az FAQ)"
 UZ_SOURCE = "Resolution of the Cabinet of Ministers of Uzbekistan PKM-194, from 2025-05-01"
 IZH_WATER_SOURCE = "Izhvodokanal cold water tariff from 2024-07-01 (izhlife.ru, 2024-06-14)"
+IZH_DEMO_SOURCE = "Demo figure: no published price found — replace it in the admin"
 IZH_WASTEWATER_SOURCE = "Wastewater tariffs of Izhvodokanal for 2024–2026 (docs.cntd.ru 406978763)"
 
 
@@ -121,6 +122,30 @@ def izhevsk_tariffs():
             rows += split_at_vat_change(
                 name, Service.WASTEWATER, category, start, end, price, included=included, source=IZH_WASTEWATER_SOURCE
             )
+    # No published price found for cold water of other consumers nor for hot water (see
+    # shared/reference/domain-figures.md): demo figures, so that every demo contract is billed; staff
+    # replace them in the admin. Cold water for others: the household price without its 20 % VAT.
+    rows += split_at_vat_change(
+        "Холодная вода, прочие потребители",
+        Service.WATER,
+        LEGAL_ENTITY,
+        D(2024, 7, 1),
+        None,
+        "35.61",
+        included=False,
+        source=IZH_DEMO_SOURCE,
+    )
+    for category, label, included in ((HOUSEHOLD, "население", True), (LEGAL_ENTITY, "прочие потребители", False)):
+        rows += split_at_vat_change(
+            f"Горячая вода, {label}",
+            Service.HOT_WATER,
+            category,
+            D(2024, 7, 1),
+            None,
+            "215.00",
+            included=included,
+            source=IZH_DEMO_SOURCE,
+        )
     return rows
 
 

@@ -149,6 +149,15 @@ class InvoiceLine(models.Model):
 
 
 class Payment(TenantOwned):
+    class Channel(models.TextChoices):
+        """How the money came: a code, shown in the reader's language."""
+
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CARD = "card", _("Card")
+        CASH = "cash", _("Cash")
+        ONLINE = "online", _("Online payment service")
+        OTHER = "other", _("Other")
+
     account = models.ForeignKey(
         "meters.SubscriberAccount",
         on_delete=models.PROTECT,
@@ -160,7 +169,9 @@ class Payment(TenantOwned):
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
-    method = models.CharField(_("method"), max_length=40, blank=True)
+    channel = models.CharField(_("payment method"), max_length=20, choices=Channel.choices, blank=True)
+    # What the bank or the provider wrote ("Payme", "п/п №118"): data, shown as it came.
+    method = models.CharField(_("method as reported"), max_length=40, blank=True)
     # The bank's or payment provider's id: importing the same payment twice books it once.
     external_id = models.CharField(_("payment id"), max_length=64)
     recorded_by = models.ForeignKey(
@@ -177,6 +188,12 @@ class Payment(TenantOwned):
 
     def __str__(self):
         return f"{self.amount} {self.paid_on:%Y-%m-%d} — {self.account.code}"
+
+    @property
+    def method_label(self):
+        """The payment method for a reader: the channel's label, then what the bank reported."""
+        parts = [str(self.get_channel_display()) if self.channel else "", self.method]
+        return " — ".join(part for part in parts if part)
 
 
 class InvoiceSequence(TenantOwned):

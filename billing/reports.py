@@ -107,7 +107,7 @@ def _report_rows(data):
         )
     for payment in data.payments:
         reference = payment.invoice.number if payment.invoice else ""
-        yield ("payment", payment.paid_on.isoformat(), reference, payment.method, "", "", "", "", payment.amount)
+        yield ("payment", payment.paid_on.isoformat(), reference, payment.method_label, "", "", "", "", payment.amount)
     yield ("opening_balance", data.first_day.isoformat(), "", "", "", "", "", "", data.opening_balance)
     yield ("charges_total", "", "", "", "", "", "", "", data.charges_total)
     yield ("payments_total", "", "", "", "", "", "", "", data.payments_total)

@@ -117,7 +117,7 @@ def account_balance(account):
     return money((paid or ZERO) - (invoiced or ZERO))
 
 
-def record_payment(*, account, amount, paid_on, external_id, method="", invoice=None, actor=None):
+def record_payment(*, account, amount, paid_on, external_id, channel="", method="", invoice=None, actor=None):
     """Book a payment once per ``external_id`` (the bank's id): a repeated import returns the
     payment already booked. The invoice it pays is marked paid once its payments cover it."""
     tenant = account.tenant
@@ -134,6 +134,7 @@ def record_payment(*, account, amount, paid_on, external_id, method="", invoice=
         invoice=invoice,
         amount=money(amount),
         paid_on=paid_on,
+        channel=channel,
         method=method,
         external_id=external_id,
         recorded_by=actor,

@@ -1,7 +1,9 @@
 """Demo contracts of the legal-entity cabinets.
 
 Izhvodokanal (W5): two contracts of the demo legal user's organization (portal/demo.py creates it
-for legal@abonent.local), deadline days 8 and 6. The first is linked to the organization; the
+for legal@abonent.local). The first, ИВК-0815/2024, gets a readings deadline day chosen from today
+so that its submission window is open on the day of the seeding (W5 can be tried at once); the
+second has deadline day 6. The first is linked to the organization; the
 second is left unlinked so the demo can link it by tax number and contract number. Both have
 connection points with cold- and hot-water meters and 18 months of readings.
 Uzbekenergo (W4): one contract of the same organization (organizations are not tenant-owned) with
@@ -17,15 +19,19 @@ none yet, because readings are append-only. Running ``manage.py seed_demo`` agai
 import datetime
 import random
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cabinet import demo_billing
 from cabinet.models import CabinetSettings, ContractLink
+from cabinet.windows import submission_window
 from meters import demo as household_demo
 from meters.models import Contract, Meter, Reading, ServicePoint, SubscriberAccount
+from portal.dates import add_months
 from portal.models import Branch, Tenant
+from portal.workdays import calendar_for
 
 LEGAL_EMAIL = "legal@abonent.local"
 HISTORY_MONTHS = 18
@@ -35,10 +41,13 @@ COLD, HOT, POWER = Meter.Kind.COLD_WATER, Meter.Kind.HOT_WATER, Meter.Kind.ELECT
 MONTHLY_USE = {COLD: (30, 80), HOT: (8, 25), POWER: (2500, 4500)}
 MODELS = {COLD: "Бетар СХВ-20", HOT: "Бетар СГВ-15", POWER: "Mercury 230 ART"}
 
+# The readings deadline day of the demo contract whose window is open on the day of the seeding.
+OPEN_TODAY = "open today"
+
 # tenant, contract number, account code, branch code, deadline days (readings, hot water), linked,
 # [(connection point address, [(kind, serial, start value)])]
 CONTRACTS = [
-    ("izhvodokanal", "ИВК-0815/2024", "IZH-LE-0815", "industrialny", (8, 6), True, [
+    ("izhvodokanal", "ИВК-0815/2024", "IZH-LE-0815", "industrialny", (OPEN_TODAY, 6), True, [
         ("Ижевск, ул. Пушкинская, 154", [(COLD, "ХВ-2208154", "4120"), (HOT, "ГВ-2208155", "960")]),
         ("Ижевск, ул. Удмуртская, 255, склад", [(COLD, "ХВ-2208160", "1873")]),
     ]),
@@ -92,9 +101,23 @@ def link(contract, organization, user):
         )
 
 
+def deadline_day_open_on(tenant, today):
+    """A readings deadline day whose submission window (of last month's or this month's readings)
+    contains ``today``; None when none does (a run of days off, such as the New Year holidays)."""
+    calendar = calendar_for(tenant)
+    for deadline_day in range(1, 29):
+        contract = SimpleNamespace(tenant=tenant, readings_deadline_day=deadline_day, hot_water_deadline_day=None)
+        for period in (add_months(today.replace(day=1), -1), today.replace(day=1)):
+            if submission_window(contract, period, calendar=calendar).contains(today):
+                return deadline_day
+    return None
+
+
 def seed_contract(tenant, organization, user, spec):
     _slug, number, code, branch_code, (deadline, hot_deadline), linked, points = spec
     today = tenant.today()
+    if deadline == OPEN_TODAY:
+        deadline = deadline_day_open_on(tenant, today) or 8
     dates = household_demo.month_dates(today, HISTORY_MONTHS)
     installed_on = dates[0] - datetime.timedelta(days=30)
     account, _created = SubscriberAccount.objects.update_or_create(
@@ -159,10 +182,12 @@ def seed(stdout):
             continue
         contract = seed_contract(tenant, organization, user, spec)
         state = "linked to" if spec[5] else "NOT linked — link it in the cabinet with tax number"
+        open_now = spec[4][0] == OPEN_TODAY and deadline_day_open_on(tenant, tenant.today()) is not None
         stdout.write(
             f"  {tenant.slug}: contract {contract.number} {state} "
             f"{organization.tax_number if not spec[5] else organization.name} "
-            f"(readings deadline day {contract.readings_deadline_day})"
+            f"(readings deadline day {contract.readings_deadline_day}"
+            + ("; the submission window is open today: try W5 on this contract)" if open_now else ")")
         )
     # Their invoices and payments are formed from the readings seeded above.
     demo_billing.seed(stdout)

@@ -10,7 +10,7 @@ payments on their external id, so ``manage.py seed_demo`` can run any number of 
 import datetime
 
 from billing.invoicing import form_period_invoice
-from billing.models import Invoice
+from billing.models import Invoice, Payment
 from billing.services import record_payment
 from meters.models import Contract
 from portal.dates import add_months, month_end, month_start
@@ -22,8 +22,6 @@ HISTORY_MONTHS = 12
 # a few days before the due date.
 ISSUE_DAY = 3
 PAID_DAYS_BEFORE_DUE = 4
-# The method is data as the bank reports it, not a UI string: in the utility's own language.
-PAYMENT_METHOD = {"ru": "Банковский перевод", "uz": "Bank oʻtkazmasi"}
 
 
 def seed_contract(contract, today):
@@ -45,7 +43,7 @@ def seed_contract(contract, today):
             amount=invoice.total,
             paid_on=max(paid_on, invoice.issued_on),
             external_id=f"DEMO-{invoice.number}",
-            method=PAYMENT_METHOD.get(account.tenant.default_language, "Bank transfer"),
+            channel=Payment.Channel.BANK_TRANSFER,
             invoice=invoice,
         )
     return invoices

@@ -127,6 +127,8 @@ def closed_message(contract, period, today, *, hot_water=False, calendar=None):
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
+    from portal.l10n import month_in_sentence
+
     calendar = calendar or calendar_for(contract.tenant)
     window = submission_window(contract, period, hot_water=hot_water, calendar=calendar)
     if window is None:
@@ -153,10 +155,10 @@ def closed_message(contract, period, today, *, hot_water=False, calendar=None):
             "(for %(next_period)s)."
         )
     params = {
-        "period": date_format(window.period, "YEAR_MONTH_FORMAT"),
+        "period": month_in_sentence(window.period),
         "closed": date_format(window.closes_on, "DATE_FORMAT"),
         "opens": date_format(upcoming.opens_on, "DATE_FORMAT"),
         "closes": date_format(upcoming.closes_on, "DATE_FORMAT"),
-        "next_period": date_format(upcoming.period, "YEAR_MONTH_FORMAT"),
+        "next_period": month_in_sentence(upcoming.period),
     }
     return message % params

@@ -106,7 +106,7 @@ def add_account_by_access_code(*, tenant, user, code, access_code, client_ip=Non
                 "No account matches this subscriber code and access code. Check both on your latest invoice; "
                 "if they are right, contact %(tenant)s."
             )
-            % {"tenant": tenant.name},
+            % {"tenant": tenant.local_name},
             code="no_match",
         )
     return account

@@ -205,6 +205,8 @@ LANGUAGES = [
 # (auth, admin), so citizens and staff do not meet English there.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django-gaps"]
 USE_I18N = True
+# Our English date formats (portal/formats/en): one day-month-year style.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Baku"
 USE_TZ = True
 

@@ -49,7 +49,14 @@ class ApplicationKind(TenantOwned):
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="application_kind_unique_per_tenant")]
 
     def __str__(self):
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self):
+        """The kind's name in the reader's language: the label its workflow app registers for the
+        code (translated at display); the stored name only for a code no installed app registers."""
+        registered = kinds.find(self.code)
+        return registered.label if registered is not None else self.name
 
 
 class NumberSequence(TenantOwned):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0006_field_labels'),
+        ('billing', '0007_payment_channel'),
     ]
 
     operations = [

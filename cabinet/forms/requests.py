@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone, phone_hint
@@ -128,14 +130,22 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def claim_files_hint():
+    return gettext("Up to %(count)s files (%(formats)s), at most 10 MB each and %(total)s MB together.") % {
+        "count": MAX_CLAIM_FILES,
+        "formats": ACCEPTED_EXTENSIONS,
+        "total": MAX_CLAIM_BYTES // (1024 * 1024),
+    }
+
+
 class ClaimForm(RequestForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     text = forms.CharField(label=_("Text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("Up to %(count)s files (%(formats)s), at most 10 MB each and %(total)s MB together.")
-        % {"count": MAX_CLAIM_FILES, "formats": ACCEPTED_EXTENSIONS, "total": MAX_CLAIM_BYTES // (1024 * 1024)},
+        # Evaluated when the form is shown, in the reader's language: not once at import.
+        help_text=lazy(claim_files_hint, str)(),
     )
 
     def clean_attachments(self):

@@ -102,7 +102,7 @@ def cabinet_timeline(application):
         )
     )
     members.add(application.applicant_id)
-    company = application.tenant.name
+    company = application.tenant.local_name
     return [
         CabinetTimelineEntry(entry, name if actor_id in members else company)
         for entry, (actor_id, name) in zip(entries, actors, strict=False)

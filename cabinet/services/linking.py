@@ -15,7 +15,6 @@ Rules decided here:
   any number of concurrent tries no more than the limit reach the contracts.
 """
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,7 +51,7 @@ def no_match_error(tenant):
             "No contract matches this tax number and contract number. Check both numbers; if they are "
             "right, contact %(tenant)s."
         )
-        % {"tenant": tenant.name},
+        % {"tenant": tenant.local_name},
         code="no_match",
     )
 
@@ -105,7 +104,8 @@ def _link(tenant, organization, user, tax_number, contract_number):
     if live is not None and live.organization_id == organization.pk:
         if live.status == LinkStatus.PENDING:
             raise ValidationError(
-                _("This contract is already waiting for %(tenant)s to confirm the link.") % {"tenant": tenant.name},
+                _("This contract is already waiting for %(tenant)s to confirm the link.")
+                % {"tenant": tenant.local_name},
                 code="already_pending",
             )
         raise ValidationError(_("This contract is already linked to your organization."), code="already_linked")

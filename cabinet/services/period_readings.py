@@ -21,6 +21,7 @@ from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND, meter_summaries
 from meters.services.corrections import correct_reading
+from portal.l10n import number
 
 THOUSANDTH = Decimal("0.001")
 
@@ -142,7 +143,7 @@ def refusal_reason(row, *, value, reading_date, today):
     if reading_date > today:
         return str(_("The reading date cannot be in the future."))
     params = {
-        "value": f"{row.previous_value.normalize():f}",
+        "value": number(row.previous_value),
         "date": date_format(row.previous_date, "SHORT_DATE_FORMAT"),
     }
     if reading_date < row.previous_date:

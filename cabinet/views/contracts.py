@@ -90,7 +90,7 @@ def link_contract(request):
                 messages.success(
                     request,
                     _("Request sent. Contract №%(number)s will appear in the menu once %(tenant)s confirms the link.")
-                    % {"number": link.contract.number, "tenant": request.tenant.name},
+                    % {"number": link.contract.number, "tenant": request.tenant.local_name},
                 )
             return redirect("cabinet:home")
     context = {"form": form, "organization": form.only_organization}

@@ -12,6 +12,7 @@ class TenantAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "domain"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "domain", "is_active"]}),
+        (_("Name in each language"), {"fields": ["name_az", "name_ru", "name_uz", "name_en"]}),
         (_("Region"), {"fields": ["country_code", "default_language", "timezone", "currency"]}),
         (_("E-services"), {"fields": ["workflows", "show_holder_details"]}),
         (

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0008_tenant_show_holder_details'),
+        ('portal', '0009_tenant_names'),
     ]
 
     operations = [

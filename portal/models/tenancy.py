@@ -3,7 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import TenantManager
@@ -37,7 +37,14 @@ class Tenant(models.Model):
         UZBEKISTAN = "UZ", _("Uzbekistan")
 
     slug = models.SlugField(_("address name"), max_length=40, unique=True, validators=[slug_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("Shown in every language without a name of its own.")
+    )
+    # The name in each portal language (settings.LANGUAGES); local_name falls back to ``name``.
+    name_az = models.CharField(_("name in Azerbaijani"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+    name_uz = models.CharField(_("name in Uzbek"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     domain = models.CharField(
         _("own domain"),
         max_length=253,
@@ -62,7 +69,8 @@ class Tenant(models.Model):
         ),
     )
     contract_link_needs_confirmation = models.BooleanField(
-        _("contract linking needs staff confirmation"), default=False,
+        _("contract linking needs staff confirmation"),
+        default=False,
         help_text=_("When on, a contract linked in a cabinet waits until staff confirm it."),
     )
     subscriber_code_pattern = models.CharField(
@@ -112,12 +120,18 @@ class Tenant(models.Model):
         verbose_name_plural = _("tenants")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         from portal.urls_helpers import tenant_reverse
 
         return tenant_reverse(self, "home")
+
+    @property
+    def local_name(self):
+        """The name in the active language (the reader's), else the name every language falls back to."""
+        language = (translation.get_language() or "").split("-")[0]
+        return getattr(self, f"name_{language}", "") or self.name
 
     def today(self):
         """Today where the tenant is: a reading taken this evening in Baku is not "future", and

@@ -41,13 +41,14 @@ def make_invoice(account, period_start, total, *, number=None, vat="0", status=I
     )
 
 
-def make_payment(account, paid_on, amount, *, invoice=None, method="Bank transfer"):
+def make_payment(account, paid_on, amount, *, invoice=None, channel=Payment.Channel.BANK_TRANSFER, method=""):
     return Payment.objects.create(
         tenant=account.tenant,
         account=account,
         invoice=invoice,
         amount=Decimal(amount),
         paid_on=paid_on,
+        channel=channel,
         method=method,
         external_id=f"PAY-{account.pk}-{paid_on.isoformat()}-{amount}",
     )

@@ -2,6 +2,7 @@
 
 import datetime
 
+from billing.models import Payment
 from tests.cabinet.billing_fixtures import make_invoice, make_payment, page_url
 
 D = datetime.date
@@ -10,8 +11,8 @@ D = datetime.date
 def test_payments_list_newest_first_with_running_totals_of_the_year(member, contract):
     account = contract.account
     invoice = make_invoice(account, D(2026, 1, 1), "100.00", number="UZE-INV-2026-000010")
-    make_payment(account, D(2026, 2, 5), "60.00", invoice=invoice, method="Bank transfer")
-    make_payment(account, D(2026, 2, 20), "40.00", invoice=invoice, method="Payme")
+    make_payment(account, D(2026, 2, 5), "60.00", invoice=invoice)
+    make_payment(account, D(2026, 2, 20), "40.00", invoice=invoice, channel=Payment.Channel.ONLINE, method="Payme")
     make_payment(account, D(2025, 12, 1), "999.00")
 
     response = member.get(page_url(contract, "payments", "?year=2026"))

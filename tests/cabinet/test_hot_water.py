@@ -102,7 +102,7 @@ def test_submitting_after_the_window_gives_the_next_windows_dates(
     freeze_today(D(2026, 10, 7))
     client.force_login(user)
     response = post(client, tenant, contract, {f"p{unmetered_point.pk}-volume": "2"}, "submit")
-    assert "The next window is from Nov. 4, 2026 to Nov. 6, 2026 (for November 2026)" in response.content.decode()
+    assert "The next window is from 4 November 2026 to 6 November 2026 (for November 2026)" in response.content.decode()
     assert not HotWaterVolume.objects.exists()
 
 

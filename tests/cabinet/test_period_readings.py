@@ -99,7 +99,7 @@ def test_a_reading_below_the_previous_one_is_refused(client, freeze_today, user,
     freeze_today(IN_WINDOW)
     client.force_login(user)
     response = submit(client, tenant, contract, row_data(meter, "119", IN_WINDOW))
-    assert "The reading cannot be below the previous one: 120 on 09/05/2026." in row_html(response, meter)
+    assert "The reading cannot be below the previous one: 120 on 05.09.2026." in row_html(response, meter)
     assert PeriodReading.objects.get(meter=meter).refusal_reason.startswith("The reading cannot be below")
 
 

@@ -228,5 +228,5 @@ def test_an_upload_outside_the_window_is_refused_with_the_window_dates(
     freeze_today(D(2026, 10, 20))
     client.force_login(user)
     response = upload(client, tenant, contract, (HEADER + "CW-1;;;;131;\n").encode())
-    assert "Submission for October 2026 closed on Oct. 8, 2026" in response.content.decode()
+    assert "Submission for October 2026 closed on 8 October 2026" in response.content.decode()
     assert not PeriodReading.objects.exists()

@@ -150,7 +150,7 @@ def submit_on(client, freeze_today, user, setting, day):
 
 def test_the_day_before_the_window_is_refused(client, freeze_today, user, saturday_contract):
     response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 5))
-    assert "August 2026 opens on Aug. 6, 2026 and closes on Aug. 10, 2026" in response.content.decode()
+    assert "August 2026 opens on 6 August 2026 and closes on 10 August 2026" in response.content.decode()
     assert not Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY).exists()
 
 
@@ -172,6 +172,6 @@ def test_after_the_window_the_refusal_gives_the_next_windows_dates(client, freez
     response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 11))
     text = response.content.decode()
     # September's readings are due by Tuesday 8 September: window 6-8 September.
-    assert "Submission for August 2026 closed on Aug. 10, 2026" in text
-    assert "The next window is from Sept. 6, 2026 to Sept. 8, 2026 (for September 2026)" in text
+    assert "Submission for August 2026 closed on 10 August 2026" in text
+    assert "The next window is from 6 September 2026 to 8 September 2026 (for September 2026)" in text
     assert not PeriodReading.objects.exists()

@@ -144,3 +144,24 @@ def test_reviewers_may_decide_on_each_kinds_own_admin_page():
     ]:
         assert staff.has_perm(permission), permission
     assert not staff.has_perm("cabinet.delete_requestapplication")
+
+
+def test_the_demo_prints_no_log_lines_and_ends_with_the_logins(caplog):
+    with caplog.at_level("INFO"):
+        output = seed_demo()
+
+    assert not [record for record in caplog.records if record.levelname == "WARNING"], "a tariff is missing"
+    assert "succeeded in" not in output + caplog.text
+    assert output.rstrip().splitlines()[-1].startswith("legal entity owner")
+
+
+def test_one_demo_contract_can_submit_its_readings_today():
+    from cabinet.windows import default_period, submission_window
+    from meters.models import Contract
+
+    output = seed_demo()
+
+    contract = Contract.objects.get(number="ИВК-0815/2024")
+    today = contract.tenant.today()
+    assert submission_window(contract, default_period(contract, today), calendar=None).contains(today)
+    assert "ИВК-0815/2024" in output and "open today" in output

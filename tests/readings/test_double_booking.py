@@ -208,8 +208,8 @@ def test_acceptance_refuses_a_reading_below_one_booked_since_it_was_submitted(me
         accept_readings(application=application, actor=reviewer)
 
     assert refused.value.messages == [
-        f"Meter №SN-7001: the reading 106.750 of {days_ago(10):%m/%d/%Y} is dated before the reading 119.500 "
-        f"booked on {days_ago(3):%m/%d/%Y}. Reject the application or send it to an on-site check."
+        f"Meter №SN-7001: the reading 106.750 of {days_ago(10):%d.%m.%Y} is dated before the reading 119.500 "
+        f"booked on {days_ago(3):%d.%m.%Y}. Reject the application or send it to an on-site check."
     ]
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED

@@ -5,6 +5,7 @@ prints the same logins. The portal core seeds first; then each app in DEMO_APPS 
 ``demo`` module with ``seed(stdout)`` seeds its own data (and may return more logins).
 """
 
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -30,15 +31,31 @@ class Command(BaseCommand):
     help = "Create or update the demo tenants, staff, citizen and legal-entity user; print every login."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            logins = list(demo.seed(self.stdout))
-            for label, module in app_demo_modules():
-                logins += list(module.seed(self.stdout) or [])
-                self.stdout.write(f"{label}: demo data seeded")
+        # The invoices' PDFs render in eager tasks here: their "Task … succeeded" lines are not for
+        # the person who runs the demo.
+        task_log = logging.getLogger("celery.app.trace")
+        previous_level = task_log.level
+        task_log.setLevel(logging.WARNING)
+        try:
+            with transaction.atomic():
+                logins = list(demo.seed(self.stdout))
+                for _label, module in app_demo_modules():
+                    logins += list(module.seed(self.stdout) or [])
+        finally:
+            task_log.setLevel(previous_level)
         self.print_logins(logins)
 
     def print_logins(self, logins):
+        """The tenants and the staff's two-factor setup first, the logins table last: the end of
+        the output is what a person needs to start."""
         write = self.stdout.write
+        write("")
+        write("Tenants: " + "  ".join(f"{settings.SITE_URL}/{slug}/" for slug in demo.BRANCHES))
+        write("Staff log in at /admin/ with the e-mail, the password and a 6-digit code from an authenticator")
+        write("app. Add the TOTP secret below to the app, or open one of these otpauth URLs as a QR code:")
+        for login in logins:
+            if login.otpauth_url:
+                write(f"  {login.email}: {login.otpauth_url}")
         write("")
         write(self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})"))
         rows = [("role", "e-mail", "password", "tenant", "TOTP secret")]
@@ -50,10 +67,3 @@ class Command(BaseCommand):
             write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if index == 0:
                 write("  ".join("-" * width for width in widths))
-        write("")
-        write("Staff log in at /admin/ with the e-mail, the password and a 6-digit code from an authenticator")
-        write("app. Add the secret above to the app, or open one of these otpauth URLs as a QR code:")
-        for login in logins:
-            if login.otpauth_url:
-                write(f"  {login.email}: {login.otpauth_url}")
-        write("Tenants: " + "  ".join(f"{settings.SITE_URL}/{slug}/" for slug in demo.BRANCHES))
