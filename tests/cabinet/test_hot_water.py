@@ -2,6 +2,7 @@
 otherwise; Save at any time, Submit in the window of the contract's hot-water deadline day."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,7 +119,7 @@ def test_the_page_shows_the_previous_volume_and_both_reading_dates(cabinet, tena
     )
     text = cabinet.get(url(tenant, "hot_water", contract)).content.decode()
     row = text[text.index(f'id="point-{metered_point.pk}"') :]
-    cells = [" ".join(c.split()) for c in __import__("re").findall(r"<td>(.*?)</td>", row[: row.index("</tr>")], 16)]
-    assert cells[0] == '40<br><span class="meta">08/25/2026</span>'
-    assert cells[1] == '47<br><span class="meta">09/25/2026</span>'
+    cells = [" ".join(c.split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row[: row.index("</tr>")], re.S)]
+    assert cells[0] == '40<br><span class="meta">25.08.2026</span>'
+    assert cells[1] == '47<br><span class="meta">25.09.2026</span>'
     assert cells[2] == "6"

@@ -94,8 +94,8 @@ def test_a_valid_file_is_previewed_and_saved_only_on_send(cabinet, tenant, contr
     preview = upload(cabinet, tenant, contract, content)
     assert "Check before sending — nothing has been saved yet" in preview.content.decode()
     assert preview_rows(preview) == [
-        ["✔ New reading", "2", "CW-1", "120 09/05/2026", "131", "10/06/2026", "11"],
-        ["✔ New reading", "3", "CW-2", "500 09/05/2026", "512", "10/07/2026", "12"],
+        ["✔ New reading", "2", "CW-1", "120 05.09.2026", "131", "06.10.2026", "11"],
+        ["✔ New reading", "3", "CW-2", "500 05.09.2026", "512", "07.10.2026", "12"],
     ]
     assert not legal_readings().exists()
 

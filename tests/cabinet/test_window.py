@@ -164,7 +164,7 @@ def test_thursday_friday_saturday_and_monday_are_accepted(client, freeze_today, 
 
 def test_the_sunday_after_a_saturday_deadline_is_refused(client, freeze_today, user, saturday_contract):
     response = submit_on(client, freeze_today, user, saturday_contract, D(2026, 8, 9))
-    assert "accepted again on Aug. 10, 2026, the first working day after it" in response.content.decode()
+    assert "accepted again on 10 August 2026, the first working day after it" in response.content.decode()
     assert not Reading.objects.filter(source=Reading.Source.LEGAL_ENTITY).exists()
 
 
