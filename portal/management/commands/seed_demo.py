@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from portal import demo
 
@@ -37,13 +38,16 @@ class Command(BaseCommand):
         previous_level = task_log.level
         task_log.setLevel(logging.WARNING)
         try:
-            with transaction.atomic():
+            # In English, as README: a seeder that renders in a tenant's language must not leave
+            # that language behind for the logins table ("staff, baxan əməkdaş").
+            with transaction.atomic(), translation.override("en"):
                 logins = list(demo.seed(self.stdout))
                 for _label, module in app_demo_modules():
                     logins += list(module.seed(self.stdout) or [])
         finally:
             task_log.setLevel(previous_level)
-        self.print_logins(logins)
+        with translation.override("en"):
+            self.print_logins(logins)
 
     def print_logins(self, logins):
         """The tenants and the staff's two-factor setup first, the logins table last: the end of
