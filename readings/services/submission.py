@@ -15,6 +15,7 @@ from applications.services import open_application
 from meters.holders import holder_as_seen_by
 from meters.models import Meter
 from meters.selectors import meter_summaries, normalize_serial
+from portal.l10n import number
 from portal.models import Notification
 from portal.notifications import queue_notification
 from readings.kinds import METER_READINGS
@@ -54,7 +55,7 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
     """Check one line against the meter's history; shared by the form and the service."""
     result = LineAssessment()
     last = {
-        "value": summary.last_value,
+        "value": number(summary.last_value),
         "date": date_format(summary.last_date, "SHORT_DATE_FORMAT"),
         "unit": summary.unit,
     }
@@ -93,7 +94,7 @@ def assess_line(summary, *, value, reading_date, entered_seal, confirmed, has_ph
                     "%(unit)s. Check the figures; if they are right, tick “My reading is correct” and attach a "
                     "photo of the meter."
                 )
-                % {"low": low, "high": high, "unit": summary.unit},
+                % {"low": number(low), "high": number(high), "unit": summary.unit},
             )
         elif not has_photo:
             result.add_error("photo", _("Attach a photo of the meter to confirm an unusual reading."))

@@ -15,7 +15,7 @@ from portal.models import Workflow
 from portal.urls_helpers import tenant_reverse
 from tests.accounts.factories import PASSWORD, OrganizationFactory, UserFactory
 from tests.cabinet.factories import linked_contract
-from tests.e2e.axe import assert_accessible, violations
+from tests.e2e.axe import assert_accessible
 from tests.meters.factories import MeterFactory, ReadingFactory, ServicePointFactory
 from tests.portal.factories import TenantFactory
 
@@ -125,11 +125,5 @@ def test_cabinet_readings_with_a_refused_row_and_the_upload_preview(
 
     for name in ("cabinet:archive", "cabinet:hot_water"):
         page.goto(tenant_reverse(tenant, name, kwargs={"contract_id": contract.pk}))
-        if width == 390:
-            # These tables scroll sideways at 390 px until the responsive tables (cards on phones,
-            # issue #9 item 4, done in parallel) land; every other serious finding still fails.
-            found = [line for line in violations(page) if "scrollable-region-focusable" not in line]
-            assert not found, f"axe found on {page.url}:\n" + "\n".join(found)
-        else:
-            assert_accessible(page)
+        assert_accessible(page)  # tables are cards on phones now: nothing scrolls sideways
     context.close()

@@ -346,7 +346,7 @@ def test_a_seal_number_that_differs_is_flagged_for_staff_not_refused(citizen, te
 def test_implausible_reading_without_confirmation_shows_the_range(citizen, tenant, account):
     open_form(citizen, tenant, account)
     page = submit(citizen, tenant, line_data(value="900")).content.decode()
-    assert "the expected range is 200.000 – 229.000" in page
+    assert "the expected range is 200 – 229" in page  # numbers as the locale writes them, no padding zeros
     assert not Application.objects.exists()
 
 
