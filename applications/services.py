@@ -194,12 +194,22 @@ def transition(*, application, to_status, actor, note="", notify=True):
 
 def notify_status_changed(application):
     """E-mail (and SMS to the phone he left) the applicant, in the language he applied in."""
+    context = {
+        "status": Status(application.status).label,
+        "reason": application.decision_reason,
+    }
+    notify_applicant(application, template="application_status_changed", context=context)
+
+
+def notify_applicant(application, *, template, context):
+    """Queue ``template`` to the applicant through the outbox: e-mail to the address he left (or
+    his account's), SMS to the phone he left, in the language he applied in. ``context`` gets the
+    application and the link to its page."""
     tenant = application.tenant
     context = {
         "application": application,
-        "status": Status(application.status).label,
-        "reason": application.decision_reason,
         "url": tenant.absolute_url("applications:detail", number=application.number),
+        **context,
     }
     recipients = [(Notification.Channel.EMAIL, application.contact_email or application.applicant.email)]
     if application.contact_phone:
@@ -210,7 +220,7 @@ def notify_status_changed(application):
                 tenant=tenant,
                 channel=channel,
                 recipient=recipient,
-                template="application_status_changed",
+                template=template,
                 context=context,
                 language=application.language,
                 related=application,

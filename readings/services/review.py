@@ -12,13 +12,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Status
-from applications.services import transition
+from applications.services import notify_applicant, transition
 from billing.invoicing import form_invoice_for_application
 from meters.holders import applicant_holds_account
 from meters.models import Meter, Reading
 from meters.services import correct_reading
-from portal.models import Notification
-from portal.notifications import queue_notification
 from portal.workdays import calendar_for
 from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
@@ -226,26 +224,7 @@ def send_to_on_site_check(*, application, actor, reason):
 
 
 def notify_on_site_check(*, application, check):
-    tenant = application.tenant
-    context = {
-        "application": application,
-        "check": check,
-        "url": tenant.absolute_url("applications:detail", number=application.number),
-    }
-    recipients = [(Notification.Channel.EMAIL, application.contact_email or application.applicant.email)]
-    if application.contact_phone:
-        recipients.append((Notification.Channel.SMS, application.contact_phone))
-    for channel, recipient in recipients:
-        if recipient:
-            queue_notification(
-                tenant=tenant,
-                channel=channel,
-                recipient=recipient,
-                template="readings_on_site_check",
-                context=context,
-                language=application.language,
-                related=application,
-            )
+    notify_applicant(application, template="readings_on_site_check", context={"check": check})
 
 
 def record_on_site_check(*, check, actor, readings, performed_on, note=""):
