@@ -15,6 +15,9 @@ class PeriodReading(TenantOwned):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
 
+    class Flag(models.TextChoices):
+        VERIFICATION_EXPIRED = "verification_expired", _("Meter verification expired")
+
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="period_readings", verbose_name=_("contract")
     )
@@ -36,6 +39,12 @@ class PeriodReading(TenantOwned):
         on_delete=models.PROTECT,
         related_name="period_reading",
         verbose_name=_("booked reading"),
+    )
+    flags = models.JSONField(
+        _("flags"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of what staff should look at, e.g. a meter whose verification had expired."),
     )
 
     class Meta:

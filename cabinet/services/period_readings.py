@@ -153,6 +153,15 @@ def refusal_reason(row, *, value, reading_date, today):
     return ""
 
 
+def flags_of(row):
+    """The codes staff should see on the reading of ``row``'s meter: its verification had
+    expired on the day it was entered (the cabinet warned the subscriber too)."""
+    flags = []
+    if row.verification_overdue:
+        flags.append(PeriodReading.Flag.VERIFICATION_EXPIRED.value)
+    return flags
+
+
 def _check_meters(rows, entries):
     known = {row.meter.pk for row in rows}
     ids = [entry.meter_id for entry in entries]
@@ -187,6 +196,7 @@ def save_period_drafts(*, tenant, contract, period, entries, user, today):
                     "status": PeriodReading.Status.DRAFT,
                     "refusal_reason": "",
                     "saved_by": user,
+                    "flags": flags_of(by_meter[entry.meter_id]),
                 },
             )
             saved += 1
@@ -268,6 +278,7 @@ def submit_period_readings(*, tenant, contract, period, entries, user, today, ca
                 "refusal_reason": reason,
                 "status": PeriodReading.Status.REFUSED if reason else PeriodReading.Status.ACCEPTED,
                 "booked_reading": None,
+                "flags": flags_of(row),
             }
             if not reason:
                 fields["booked_reading"] = Reading.objects.create(
@@ -313,5 +324,8 @@ def _correct(row, entry, *, reason, user, now):
     existing.booked_reading = booked
     existing.saved_by = user
     existing.submitted_at = now
-    existing.save(update_fields=["value", "reading_date", "booked_reading", "saved_by", "submitted_at", "updated_at"])
+    existing.flags = flags_of(row)
+    existing.save(
+        update_fields=["value", "reading_date", "booked_reading", "saved_by", "submitted_at", "flags", "updated_at"]
+    )
     return Outcome(entry.meter_id, accepted=True, change=CORRECTION)

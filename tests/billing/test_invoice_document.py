@@ -210,3 +210,37 @@ def test_a_period_invoice_of_an_unlinked_contract_is_in_the_tenants_language(ten
     contract = ContractFactory(tenant=tenant, account__branch=branch)
 
     assert recipient_language(contract.account) == "uz"
+
+
+def test_a_russian_invoice_shows_the_russian_name_and_thousands_grouped(tenant, branch, freeze_today):
+    """Issue #9 item 12: the tenant's name in the reader's language, money as the locale groups it."""
+    for field, value in IZHVODOKANAL.items():
+        setattr(tenant, field, value)
+    tenant.name, tenant.name_ru = "Izhvodokanal", "Ижводоканал"
+    tenant.save()
+    freeze_today(datetime.date(2026, 11, 3))
+    contract = ContractFactory(tenant=tenant, account__branch=branch, account__code="IZV-000124")
+    make_tariff(
+        tenant,
+        service="water",
+        category=SubscriberAccount.Category.LEGAL_ENTITY,
+        blocks=((None, "12345.67"),),
+        vat_rate="20",
+        include_vat=True,
+    )
+    meter = MeterFactory(account=contract.account, serial_number="ХВ-779", initial_reading=Decimal("0"))
+    book(meter, "10", datetime.date(2026, 9, 30))
+    book(meter, "11", datetime.date(2026, 10, 31))
+    invoice = form_period_invoice(
+        account=contract.account,
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 10, 31),
+        render_pdf=False,
+    )
+
+    text = pdf_text(render_invoice_pdf_bytes(invoice))
+
+    assert (invoice.language, invoice.total) == ("ru", Decimal("12345.67"))
+    assert "Ижводоканал" in text
+    assert "12 345,67 RUB" in text  # the no-break space of Russian thousands, normalised
+    assert "12345,67 RUB" not in text

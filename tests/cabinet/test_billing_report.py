@@ -43,7 +43,15 @@ def test_report_csv_has_the_columns_and_the_months_totals(member, march):
     assert 'filename="report-UZ-77-2026-03.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0] == [
-        "Section", "Date", "Reference", "Description", "Quantity", "Unit", "Without VAT", "VAT", "Amount"
+        "Section",
+        "Date",
+        "Reference",
+        "Description",
+        "Quantity",
+        "Unit",
+        "Without VAT",
+        "VAT",
+        "Amount",
     ]
     by_section = {}
     for row in rows[1:]:
@@ -129,3 +137,18 @@ def test_member_of_another_organization_gets_404_for_the_report(client, tenant, 
         assert client.get(page_url(march, name, "?period=2026-03")).status_code == 404, name
     assert client.post(page_url(march, "report_pdf"), {"period": "2026-03"}).status_code == 404
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_russian_report_pdf_shows_the_russian_name_and_thousands_grouped(tenant, march):
+    from billing.reports import render_report_pdf_bytes
+
+    tenant.name_ru = "Узбекэнерго по-русски"
+    tenant.save()
+    make_invoice(march.account, D(2026, 3, 1), "12345.67", number="UZE-INV-2026-000009")
+    report = MonthlyReport.objects.create(tenant=tenant, contract=march, period=D(2026, 3, 1), language="ru")
+
+    reader = PdfReader(io.BytesIO(render_report_pdf_bytes(report)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+    assert "Узбекэнерго по-русски" in text
+    assert "12 345,67" in text
