@@ -16,12 +16,12 @@ from django.utils.translation import ngettext
 from applications.admin import TimelineInline
 from applications.admin_actions import ApplicationActionsMixin
 from applications.models import Status
-from meters.models import SubscriberAccount
+from meters.models import Meter, SubscriberAccount
 from portal.admin_site import TenantScopedAdmin
 from portal.forms import DateInput
 from readings import services
 from readings.kinds import METER_READINGS
-from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication, SubscriberCodeLookup
+from readings.models import InspectedReading, OnSiteCheck, ReadingsApplication, SubmittedReading, SubscriberCodeLookup
 from readings.selectors import review_rows
 
 
@@ -182,9 +182,44 @@ class InspectionForm(forms.Form):
     performed_on = forms.DateField(label=_("Performed on"), widget=DateInput())
     note = forms.CharField(label=_("Inspector's note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, meters, **kwargs):
+    def __init__(self, *args, meters, unlisted=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.meters = meters
+        # Lines whose factory number the account did not have: the inspector registers the meter.
+        self.unlisted = list(unlisted)
+        for line in self.unlisted:
+            serial = line.entered_serial
+            prefix = f"new_{line.pk}"
+            self.fields[f"{prefix}_serial"] = forms.CharField(
+                label=_("Factory number of the new meter (entered %(serial)s)") % {"serial": serial},
+                max_length=40,
+                initial=serial,
+            )
+            self.fields[f"{prefix}_kind"] = forms.ChoiceField(
+                label=_("Kind of meter %(serial)s") % {"serial": serial}, choices=Meter.Kind.choices
+            )
+            self.fields[f"{prefix}_installed_on"] = forms.DateField(
+                label=_("Meter %(serial)s installed on") % {"serial": serial}, widget=DateInput()
+            )
+            self.fields[f"{prefix}_initial"] = forms.DecimalField(
+                label=_("Reading of meter %(serial)s at installation") % {"serial": serial},
+                max_digits=12,
+                decimal_places=3,
+                min_value=0,
+                initial=0,
+            )
+            self.fields[f"{prefix}_value"] = forms.DecimalField(
+                label=_("Reading of meter %(serial)s") % {"serial": serial},
+                max_digits=12,
+                decimal_places=3,
+                min_value=0,
+            )
+            self.fields[f"{prefix}_seal"] = forms.CharField(
+                label=_("Seal found on meter %(serial)s") % {"serial": serial},
+                max_length=40,
+                required=False,
+                initial=line.entered_seal,
+            )
         for meter in meters:
             self.fields[f"value_{meter.pk}"] = forms.DecimalField(
                 label=_("Reading of meter %(serial)s") % {"serial": meter.serial_number},
@@ -202,6 +237,20 @@ class InspectionForm(forms.Form):
     def readings(self):
         data = self.cleaned_data
         return {meter: (data[f"value_{meter.pk}"], data[f"seal_{meter.pk}"].strip()) for meter in self.meters}
+
+    def new_meters(self):
+        data = self.cleaned_data
+        return {
+            line.pk: services.NewMeter(
+                serial_number=data[f"new_{line.pk}_serial"].strip(),
+                kind=data[f"new_{line.pk}_kind"],
+                installed_on=data[f"new_{line.pk}_installed_on"],
+                initial_reading=data[f"new_{line.pk}_initial"],
+                value=data[f"new_{line.pk}_value"],
+                seal_number=data[f"new_{line.pk}_seal"].strip(),
+            )
+            for line in self.unlisted
+        }
 
 
 @admin.register(OnSiteCheck)
@@ -247,11 +296,14 @@ class OnSiteCheckAdmin(TenantScopedAdmin):
         check = self.get_queryset(request).select_related("application").filter(pk=pk).first()
         if check is None or not self.has_change_permission(request, check):
             return redirect("admin:readings_onsitecheck_changelist")
-        meters = [
-            line.meter
-            for line in check.application.reading_lines.select_related("meter").order_by("meter__serial_number")
+        lines = list(check.application.reading_lines.select_related("meter").order_by("meter__serial_number", "pk"))
+        meters = [line.meter for line in lines if line.meter_id is not None]
+        unlisted = [
+            line for line in lines if line.meter_id is None and line.outcome == SubmittedReading.Outcome.PENDING
         ]
-        form = InspectionForm(request.POST or None, meters=meters, initial={"performed_on": check.tenant.today()})
+        form = InspectionForm(
+            request.POST or None, meters=meters, unlisted=unlisted, initial={"performed_on": check.tenant.today()}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.record_on_site_check(
@@ -260,6 +312,7 @@ class OnSiteCheckAdmin(TenantScopedAdmin):
                     readings=form.readings(),
                     performed_on=form.cleaned_data["performed_on"],
                     note=form.cleaned_data["note"],
+                    new_meters=form.new_meters(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)

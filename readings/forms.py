@@ -58,12 +58,26 @@ class ReadingLineForm(forms.Form):
         help_text=_("Tick this only if the reading is outside the expected range and you are sure it is right."),
     )
 
-    def __init__(self, *args, summaries, all_serials, today, draft=None, refusal=None, offered=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        summaries,
+        all_serials,
+        today,
+        draft=None,
+        refusal=None,
+        offered=None,
+        elsewhere=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.summaries = summaries  # normalized serial -> MeterSummary of the account's active meters
         self.all_serials = all_serials  # normalized serials of every meter of the account, active or not
+        # Whether a normalized serial belongs to a meter of another account (refused, not "new").
+        self.elsewhere = elsewhere or (lambda serial: False)
         self.today = today
         self.summary = None
+        self.unlisted = False  # a factory number the account has no meter with (issue #9, item 5)
         self.assessment = None
         self.fields["reading_date"].initial = today
         # The photo kept from an earlier post of this form (readings.services.drafts) satisfies the
@@ -85,10 +99,13 @@ class ReadingLineForm(forms.Form):
                     _("This meter has been removed or replaced. Enter the factory number of the meter installed now."),
                     code="inactive_meter",
                 )
-            raise ValidationError(
-                _("This account has no meter with this factory number. Check the number on the meter."),
-                code="unknown_serial",
-            )
+            if self.elsewhere(normalize_serial(serial)):
+                raise ValidationError(
+                    _("This account has no meter with this factory number. Check the number on the meter."),
+                    code="unknown_serial",
+                )
+            # A meter not registered on the account (new, or a replacement): kept and checked on site.
+            self.unlisted = True
         return serial
 
     def clean_photo(self):
@@ -100,6 +117,11 @@ class ReadingLineForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.unlisted:
+            reading_date = cleaned.get("reading_date")
+            if reading_date is not None and reading_date > self.today:
+                self.add_error("reading_date", _("The reading date cannot be in the future."))
+            return cleaned
         if self.summary is None:
             return cleaned
         self.assessment = assess_line(
@@ -121,7 +143,7 @@ class ReadingLineForm(forms.Form):
     def to_line(self):
         data = self.cleaned_data
         return ReadingLine(
-            meter=self.summary.meter,
+            meter=self.summary.meter if self.summary is not None else None,
             entered_serial=data["serial_number"],
             entered_seal=data.get("seal_number", ""),
             value=data["value"],
@@ -148,18 +170,29 @@ class BaseReadingLineFormSet(BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        filled = [form for form in self.forms if form.has_changed() and form.summary is not None]
+        filled = self.filled_forms()
         if not filled:
             raise ValidationError(_("Enter the reading of at least one meter."), code="no_lines")
         seen = set()
         for form in filled:
-            if form.summary.meter.pk in seen:
+            key = (
+                form.summary.meter.pk
+                if form.summary is not None
+                else normalize_serial(form.cleaned_data["serial_number"])
+            )
+            if key in seen:
+                serial = (
+                    form.summary.meter.serial_number if form.summary is not None else form.cleaned_data["serial_number"]
+                )
                 raise ValidationError(
                     _("Meter %(serial)s is entered twice. Enter each meter once."),
                     code="duplicate_meter",
-                    params={"serial": form.summary.meter.serial_number},
+                    params={"serial": serial},
                 )
-            seen.add(form.summary.meter.pk)
+            seen.add(key)
+
+    def filled_forms(self):
+        return [form for form in self.forms if form.has_changed() and (form.summary is not None or form.unlisted)]
 
     def get_form_kwargs(self, index):
         kwargs = dict(super().get_form_kwargs(index))
@@ -171,7 +204,7 @@ class BaseReadingLineFormSet(BaseFormSet):
         return kwargs
 
     def lines(self):
-        return [form.to_line() for form in self.forms if form.has_changed() and form.summary is not None]
+        return [form.to_line() for form in self.filled_forms()]
 
 
 def line_formset(extra=0):

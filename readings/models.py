@@ -23,6 +23,9 @@ class SubmittedReading(TenantOwned):
         CONFIRMED_BY_CITIZEN = "confirmed_by_citizen", _("Citizen confirmed an unusual reading")
         # Not refused: the citizen cannot help it; staff decide and arrange the verification.
         VERIFICATION_EXPIRED = "verification_expired", _("The meter's state verification has expired")
+        # A factory number no meter of the account has (a new or replaced meter, issue #9 item 5):
+        # kept with no meter and checked on site, where the inspector registers the meter.
+        UNLISTED_METER = "unlisted_meter", _("Meter not registered on the account")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -40,8 +43,15 @@ class SubmittedReading(TenantOwned):
         related_name="reading_lines",
         verbose_name=_("application"),
     )
+    # None while the citizen's factory number is not registered on the account (Flag.UNLISTED_METER);
+    # the on-site check registers the meter and links the line.
     meter = models.ForeignKey(
-        Meter, on_delete=models.PROTECT, related_name="submitted_readings", verbose_name=_("meter")
+        Meter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_readings",
+        verbose_name=_("meter"),
     )
     entered_serial = models.CharField(_("factory number entered"), max_length=40)
     entered_seal = models.CharField(_("seal number entered"), max_length=40, blank=True)

@@ -26,13 +26,26 @@ def review_rows(application):
     """Lines of ``application`` with their readable flags; one query for the lines, one for the history."""
     flag = SubmittedReading.Flag
     lines = list(application.reading_lines.select_related("meter", "booked_reading", "superseded_by__application"))
-    meters = Meter.objects.filter(tenant_id=application.tenant_id, pk__in=[line.meter_id for line in lines])
+    meters = Meter.objects.filter(
+        tenant_id=application.tenant_id, pk__in=[line.meter_id for line in lines if line.meter_id is not None]
+    )
     summaries = {s.meter.pk: s for s in meter_summaries(meters, application.tenant.today())}
     rows = []
     for line in lines:
         summary = summaries.get(line.meter_id)
         badges = []
-        if normalize_serial(line.entered_serial) != normalize_serial(line.meter.serial_number):
+        if line.meter_id is None:
+            # The citizen's factory number is not on the account: nothing to compare it with.
+            badges.append(
+                (
+                    "error",
+                    _(
+                        "Meter №%(serial)s is not on the account: register it when recording the on-site check"
+                    )
+                    % {"serial": line.entered_serial},
+                )
+            )
+        elif normalize_serial(line.entered_serial) != normalize_serial(line.meter.serial_number):
             badges.append(
                 (
                     "error",
@@ -40,7 +53,7 @@ def review_rows(application):
                     % {"entered": line.entered_serial, "db": line.meter.serial_number},
                 )
             )
-        if flag.SEAL_DIFFERS in line.flags:
+        if flag.SEAL_DIFFERS in line.flags and line.meter_id is not None:
             badges.append(
                 (
                     "warning",

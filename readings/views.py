@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -64,6 +66,7 @@ def submit_readings_form(request):
         "summaries": {normalize_serial(s.meter.serial_number): s for s in active},
         "all_serials": {normalize_serial(s.meter.serial_number) for s in summaries},
         "today": today,
+        "elsewhere": lambda serial: serial_on_another_account(tenant, account, serial),
     }
     contact_initial = {"contact_phone": request.user.phone, "contact_email": request.user.email}
     region = tenant.country_code
@@ -149,6 +152,14 @@ def submit_readings_form(request):
     )
 
 
+def serial_on_another_account(tenant, account, serial):
+    """Whether ``serial`` (normalized) is a meter of another account of the tenant: then it is not
+    a new meter of this one, and the line is refused as before."""
+    compact = Upper(Replace("serial_number", Value(" "), Value("")))
+    others = Meter.objects.for_tenant(tenant).exclude(account=account).annotate(compact=compact)
+    return others.filter(compact=serial).exists()
+
+
 def session_saved(request):
     """Save the session now; if it cannot be (its row was deleted meanwhile), forget it so that the
     session middleware does not answer 400, and say so."""
@@ -209,17 +220,16 @@ def submission_done(request, number):
 
 
 def done_context(application):
-    below = [
-        line
-        for line in application.reading_lines.select_related("meter")
-        if SubmittedReading.Flag.BELOW_BOOKED in line.flags
-    ]
-    lines = application.reading_lines.select_related("meter").order_by("meter__serial_number")
+    all_lines = list(application.reading_lines.select_related("meter"))
+    below = [line for line in all_lines if SubmittedReading.Flag.BELOW_BOOKED in line.flags]
+    unlisted = [line for line in all_lines if SubmittedReading.Flag.UNLISTED_METER in line.flags]
+    lines = application.reading_lines.select_related("meter").order_by("meter__serial_number", "entered_serial")
     return {
         "application": application,
         "replaced": replaced_lines(application),
         "lines": lines,
         "below_booked": below,
+        "unlisted": unlisted,
         "on_site_check": application.on_site_checks.filter(status=OnSiteCheck.Status.OPEN).first(),
     }
 

@@ -3,6 +3,7 @@
 from readings.services.review import (
     DECIDABLE,
     ON_SITE_CHECK_WORKING_DAYS,
+    NewMeter,
     ReviewRefused,
     accept_readings,
     mark_lines_withdrawn,
@@ -16,6 +17,7 @@ from readings.services.supersession import replaced_lines
 __all__ = [
     "DECIDABLE",
     "ON_SITE_CHECK_WORKING_DAYS",
+    "NewMeter",
     "ReadingLine",
     "ReviewRefused",
     "accept_readings",

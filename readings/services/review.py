@@ -6,6 +6,10 @@ Booking then locks the meter rows and compares each reading with the meter's lat
 so a history never goes down or out of date order (issue #8, item 9).
 """
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
@@ -16,7 +20,7 @@ from applications.services import notify_applicant, transition
 from billing.invoicing import form_invoice_for_application
 from meters.holders import applicant_holds_account
 from meters.models import Meter, Reading
-from meters.services import correct_reading
+from meters.services import correct_reading, register_meter
 from portal.workdays import calendar_for
 from readings.kinds import METER_READINGS
 from readings.models import InspectedReading, OnSiteCheck, SubmittedReading
@@ -53,7 +57,8 @@ def _lock(application, allowed):
 
 def _lock_meters(lines):
     """Lock the meters of ``lines`` (in primary-key order, as submission does) before reading their history."""
-    list(Meter.objects.select_for_update().filter(pk__in={line.meter_id for line in lines}).order_by("pk"))
+    meter_ids = {line.meter_id for line in lines if line.meter_id is not None}
+    list(Meter.objects.select_for_update().filter(pk__in=meter_ids).order_by("pk"))
 
 
 def latest_booked(meter_id):
@@ -160,6 +165,20 @@ def accept_readings(*, application, actor):
             .select_related("meter")
             .filter(outcome=SubmittedReading.Outcome.PENDING)
         )
+        unlisted = [line for line in lines if line.meter_id is None]
+        if unlisted:
+            # Nothing to book it on: the inspector registers the meter when recording the on-site check.
+            raise ReviewRefused(
+                [
+                    _(
+                        "Meter №%(serial)s is not registered on the account: register the meter first, when "
+                        "recording the on-site check."
+                    )
+                    % {"serial": line.entered_serial}
+                    for line in unlisted
+                ],
+                code="unlisted_meter",
+            )
         _lock_meters(lines)
         refusals = [reason for line in lines if (reason := out_of_order_reason(line, latest_booked(line.meter_id)))]
         if refusals:
@@ -227,10 +246,65 @@ def notify_on_site_check(*, application, check):
     notify_applicant(application, template="readings_on_site_check", context={"check": check})
 
 
-def record_on_site_check(*, check, actor, readings, performed_on, note=""):
+@dataclass
+class NewMeter:
+    """A meter the inspector found for a line whose factory number the account did not have."""
+
+    serial_number: str
+    kind: str
+    installed_on: datetime.date
+    initial_reading: Decimal
+    value: Decimal  # the reading found
+    seal_number: str = ""
+
+
+def _register_unlisted(*, locked, lines, new_meters, performed_on):
+    """Register the meters of the application's unlisted lines (``new_meters``: line pk -> NewMeter)
+    and link each line to its meter; returns {meter pk: (value, seal)} for booking them."""
+    found = {}
+    for line in lines:
+        if line.meter_id is not None:
+            continue
+        new = new_meters.get(line.pk)
+        if new is None:
+            raise ValidationError(
+                _("Register meter №%(serial)s: it is not on the account yet."),
+                code="unlisted_meter",
+                params={"serial": line.entered_serial},
+            )
+        if new.installed_on > performed_on:
+            raise ValidationError(
+                _("Meter №%(serial)s: it cannot be installed after the inspection."),
+                code="installed_after_inspection",
+                params={"serial": new.serial_number},
+            )
+        if new.value < new.initial_reading:
+            raise ValidationError(
+                _("Meter №%(serial)s: the reading found is below the reading at installation."),
+                code="below_initial",
+                params={"serial": new.serial_number},
+            )
+        meter = register_meter(
+            account=locked.account,
+            serial_number=new.serial_number,
+            kind=new.kind,
+            installed_on=new.installed_on,
+            initial_reading=new.initial_reading,
+            seal_number=new.seal_number,
+        )
+        line.meter = meter
+        line.save(update_fields=["meter"])
+        found[meter.pk] = (new.value, new.seal_number)
+    return found
+
+
+def record_on_site_check(*, check, actor, readings, performed_on, note="", new_meters=None):
     """Book the inspector's readings instead of the submitted ones, then execute and invoice.
 
     ``readings`` maps each meter of the application's lines to ``(value, seal_number_found)``.
+    ``new_meters`` maps each line without a meter (a factory number the account did not have) to
+    the ``NewMeter`` the inspector found: it is registered on the account, the line linked to it,
+    and his reading booked on it.
 
     The inspector's reading prevails. One below the meter's latest booked reading (booked after
     the check was ordered, e.g. from a newer application) proves that booked figure wrong: it
@@ -253,6 +327,9 @@ def record_on_site_check(*, check, actor, readings, performed_on, note=""):
             .filter(outcome=SubmittedReading.Outcome.PENDING)
         )
         by_meter_id = {getattr(meter, "pk", meter): found for meter, found in readings.items()}
+        by_meter_id.update(
+            _register_unlisted(locked=locked, lines=lines, new_meters=new_meters or {}, performed_on=performed_on)
+        )
         missing = [line for line in lines if line.meter_id not in by_meter_id]
         if missing:
             raise ValidationError(_("Enter the reading found for every meter of the application."), code="missing")

@@ -29,7 +29,7 @@ from readings.services.supersession import lock_competing_applications, supersed
 class ReadingLine:
     """One meter's line of the form, already parsed."""
 
-    meter: Meter
+    meter: Meter | None  # None: a factory number not registered on the account (checked on site)
     entered_serial: str
     value: Decimal
     reading_date: datetime.date
@@ -126,8 +126,9 @@ def submit_readings(
     """
     if not lines:
         raise ValidationError(_("Enter the reading of at least one meter."), code="no_lines")
-    meter_ids = [line.meter.pk for line in lines]
-    if len(set(meter_ids)) != len(meter_ids):
+    meter_ids = [line.meter.pk for line in lines if line.meter is not None]
+    unlisted_serials = [normalize_serial(line.entered_serial) for line in lines if line.meter is None]
+    if len(set(meter_ids)) != len(meter_ids) or len(set(unlisted_serials)) != len(unlisted_serials):
         raise ValidationError(_("Each meter may appear only once."), code="duplicate_meter")
 
     with transaction.atomic():
@@ -154,7 +155,16 @@ def submit_readings(
         meters = Meter.objects.for_tenant(tenant).filter(account=account, pk__in=meter_ids)
         created_lines = []
         summaries = {summary.meter.pk: summary for summary in meter_summaries(meters, today)}
+        registered = {
+            normalize_serial(serial)
+            for serial in Meter.objects.for_tenant(tenant)
+            .filter(account=account)
+            .values_list("serial_number", flat=True)
+        }
         for line in lines:
+            if line.meter is None:
+                created_lines.append(_unlisted_line(tenant, application, line, registered, today))
+                continue
             summary = summaries.get(line.meter.pk)
             if summary is None:
                 raise ValidationError(_("This meter does not belong to the subscriber account."), code="foreign_meter")
@@ -184,7 +194,11 @@ def submit_readings(
                 flags=[str(flag) for flag in assessment.flags],
             )
             created_lines.append(submitted)
-        replaced = supersede_pending_lines(application=application, new_lines=created_lines, applicant=applicant)
+        replaced = supersede_pending_lines(
+            application=application,
+            new_lines=[line for line in created_lines if line.meter_id is not None],
+            applicant=applicant,
+        )
         consume_drafts(tenant=tenant, user=applicant, form_key=application.idempotency_key)
 
         recipient = contact_email or applicant.email
@@ -207,13 +221,51 @@ def submit_readings(
                 related=application,
             )
         below = [line for line in created_lines if SubmittedReading.Flag.BELOW_BOOKED in line.flags]
-        if below:
+        unlisted = [line for line in created_lines if line.meter_id is None]
+        if below or unlisted:
+            # Both contradict the database, which W1's source has checked on site (issue #9, item 5).
+            reasons = []
             with translation.override(language):
-                reason = _("Reading below the last booked one, checked on site: %(meters)s.") % {
-                    "meters": "; ".join(
-                        f"№{line.meter.serial_number} {line.value} < {summaries[line.meter.pk].last_value}"
-                        for line in below
+                if below:
+                    reasons.append(
+                        _("Reading below the last booked one, checked on site: %(meters)s.")
+                        % {
+                            "meters": "; ".join(
+                                f"№{line.meter.serial_number} {line.value} < {summaries[line.meter.pk].last_value}"
+                                for line in below
+                            )
+                        }
                     )
-                }
-            send_to_on_site_check(application=application, actor=None, reason=str(reason))
+                if unlisted:
+                    reasons.append(
+                        _("Meter not registered on the account, checked on site and registered: %(meters)s.")
+                        % {"meters": "; ".join(f"№{line.entered_serial} {line.value}" for line in unlisted)}
+                    )
+                reason = " ".join(str(r) for r in reasons)
+            send_to_on_site_check(application=application, actor=None, reason=reason)
     return application
+
+
+def _unlisted_line(tenant, application, line, registered, today):
+    """A line whose factory number the account has no meter with: kept as entered, without a meter."""
+    if normalize_serial(line.entered_serial) in registered:
+        # The form matched it to a meter; a caller passing no meter for a known one is wrong.
+        raise ValidationError(_("Each meter may appear only once."), code="duplicate_meter")
+    if line.reading_date > today:
+        raise ValidationError(_("The reading date cannot be in the future."), code="future_date")
+    if line.photo is None:
+        raise ValidationError(
+            _("Attach a photo of the meter showing its factory number and the reading."), code="photo_required"
+        )
+    return SubmittedReading.objects.create(
+        tenant=tenant,
+        application=application,
+        meter=None,
+        entered_serial=line.entered_serial.strip(),
+        entered_seal=line.entered_seal.strip(),
+        value=line.value,
+        reading_date=line.reading_date,
+        photo=line.photo,
+        photo_name=line.photo_name[:100],
+        flags=[str(SubmittedReading.Flag.UNLISTED_METER)],
+    )
