@@ -161,7 +161,9 @@ def accept_readings(*, application, actor):
     with transaction.atomic():
         locked = _lock(application, REVIEWABLE)
         lines = list(
-            locked.reading_lines.select_for_update()
+            # Only the lines are locked: an unlisted line has no meter, and PostgreSQL refuses
+            # FOR UPDATE on the nullable side of the outer join to it.
+            locked.reading_lines.select_for_update(of=("self",))
             .select_related("meter")
             .filter(outcome=SubmittedReading.Outcome.PENDING)
         )
@@ -322,7 +324,9 @@ def record_on_site_check(*, check, actor, readings, performed_on, note="", new_m
         if performed_on > locked.tenant.today():
             raise ValidationError(_("The inspection date cannot be in the future."), code="future_inspection")
         lines = list(
-            locked.reading_lines.select_for_update()
+            # Only the lines are locked: an unlisted line has no meter, and PostgreSQL refuses
+            # FOR UPDATE on the nullable side of the outer join to it.
+            locked.reading_lines.select_for_update(of=("self",))
             .select_related("meter")
             .filter(outcome=SubmittedReading.Outcome.PENDING)
         )
