@@ -71,7 +71,8 @@ def submit_readings_form(request):
     contact_initial = {"contact_phone": request.user.phone, "contact_email": request.user.email}
     region = tenant.country_code
     # One line per meter in service, its factory number filled in; untouched lines are skipped.
-    offered = [(s, *s.plausible_range(today)) for s in active][:MAX_LINES]
+    meter_rows = [(s, *s.plausible_range(today)) for s in active]
+    offered = meter_rows[:MAX_LINES]
     offered_initial = [{"serial_number": s.meter.serial_number} for s, _low, _high in offered]
     form_kwargs["offered"] = offered
     refused = {}
@@ -133,7 +134,6 @@ def submit_readings_form(request):
                         return render(request, "readings/submission_done.html", done_context(application))
                     return redirect("readings:submission_done", number=application.number)
 
-    meter_rows = [(s, *s.plausible_range(today)) for s in active]
     holder_name, holder_address = holder_as_seen_by(account, request.user, tenant)
     return render(
         request,
@@ -220,10 +220,13 @@ def submission_done(request, number):
 
 
 def done_context(application):
-    all_lines = list(application.reading_lines.select_related("meter"))
-    below = [line for line in all_lines if SubmittedReading.Flag.BELOW_BOOKED in line.flags]
-    unlisted = [line for line in all_lines if SubmittedReading.Flag.UNLISTED_METER in line.flags]
-    lines = application.reading_lines.select_related("meter").order_by("meter__serial_number", "entered_serial")
+    # One query for the lines; the page lists them by factory number (an unlisted one by what was typed).
+    lines = sorted(
+        application.reading_lines.select_related("meter"),
+        key=lambda line: (line.meter.serial_number if line.meter else "", line.entered_serial),
+    )
+    below = [line for line in lines if SubmittedReading.Flag.BELOW_BOOKED in line.flags]
+    unlisted = [line for line in lines if SubmittedReading.Flag.UNLISTED_METER in line.flags]
     return {
         "application": application,
         "replaced": replaced_lines(application),
