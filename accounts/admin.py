@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, User
+from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, PersonalDetails, User
 
 
 class SuperuserOnlyAdminMixin:
@@ -25,8 +25,16 @@ class SuperuserOnlyAdminMixin:
         return request.user.is_active and request.user.is_superuser
 
 
+class PersonalDetailsInline(SuperuserOnlyAdminMixin, admin.StackedInline):
+    model = PersonalDetails
+    can_delete = False
+    extra = 0
+    readonly_fields = ["verified_by", "verified_at"]
+
+
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
+    inlines = [PersonalDetailsInline]
     ordering = ["email"]
     list_display = ["email", "full_name", "phone", "is_staff", "email_confirmed", "is_active"]
     # Also used by the staff-membership admin's user autocomplete.

@@ -169,3 +169,55 @@ class OrganizationInvitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and not self.is_expired()
+
+
+class PersonalDetails(models.Model):
+    """A person's "basic data" as the state services ask for it (W2's read-only block): names with
+    patronymic, the personal identification number (FIN in Azerbaijan, PINFL in Uzbekistan,
+    SNILS in Russia), the identity document, birth date and address; the tax number of a sole
+    entrepreneur.
+
+    Kept apart from User because a user may have none (staff, company accountants) and because
+    the identification number is unique per country, not globally. ``verified_by`` names the
+    identity provider that asserted the data; empty means the user typed it himself.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_details", verbose_name=_("user")
+    )
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. AZ."))
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    personal_id_number = models.CharField(_("personal identification number"), max_length=20, blank=True)
+    id_document = models.CharField(_("identity document"), max_length=40, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    entrepreneur_tax_number = models.CharField(
+        _("tax number of the entrepreneur"), max_length=12, blank=True, validators=[tax_number_validator]
+    )
+    verified_by = models.CharField(_("verified by"), max_length=100, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal details")
+        verbose_name_plural = _("personal details")
+        constraints = [
+            # One person, one record per country: a second account claiming the same number is refused.
+            models.UniqueConstraint(
+                fields=["country", "personal_id_number"],
+                condition=~models.Q(personal_id_number=""),
+                name="personal_id_number_unique_per_country",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
+
+    @property
+    def is_verified(self):
+        return bool(self.verified_by)

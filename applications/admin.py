@@ -3,7 +3,6 @@ lateness, with its timeline and attachments. Status changes happen only through 
 the workflow services (so each one is on the timeline), and a kind with a review of its own (its
 proxy admin, registered in applications.kinds) is decided there, never here."""
 
-
 import zoneinfo
 
 from django.apps import apps

@@ -24,6 +24,25 @@ class TermStart:
     # submission and call applications.services.start_term() when that event happens.
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a kind's workflow with its legal clock (applications.clocks runs it).
+
+    ``term`` is the stage's term in working days: an int, a callable ``term(application)`` for
+    terms that depend on the application (W2: 20 or 24 days after payment by applicant kind; W3:
+    10 or 5 by branch), or None for a stage without a clock (the registration, the final result).
+    ``counts_from`` names, for the applicant, the event the term counts from ("from the payment").
+    """
+
+    code: str
+    label: str
+    term: int | Callable | None = None
+    counts_from: str = ""
+
+    def term_for(self, application):
+        return self.term(application) if callable(self.term) else self.term
+
+
 def due_after_working_days(*, tenant, kind, branch, start):
     """The usual term: the kind's working days (as staff set them) after ``start``."""
     return calendar_for(tenant).add_working_days(start, kind.due_working_days)
@@ -41,6 +60,8 @@ class Kind:
     ``confirm(*, application, actor)`` executes the application and applies what it asks for.
     ``on_withdraw(*, application)`` runs in the withdrawal's transaction, so the kind's payload
     (W1's submitted readings) shows as withdrawn too; the engine does not know what that means.
+    ``stages`` lists the kind's stages in order (W2, W3): the applicant's page shows them as a
+    timeline with the legal date of each, and the admin filters the queue by stage and lateness.
     """
 
     code: str
@@ -53,13 +74,24 @@ class Kind:
     admin_model: str | None = None
     confirm: Callable | None = None
     on_withdraw: Callable | None = None
+    stages: tuple[Stage, ...] = ()
 
     @property
     def has_own_review(self):
         return self.admin_model is not None
 
+    def stage(self, code):
+        for stage in self.stages:
+            if stage.code == code:
+                return stage
+        raise UnknownStage(f"Application kind {self.code!r} has no stage {code!r}")
+
 
 class UnknownKind(ValueError):
+    pass
+
+
+class UnknownStage(ValueError):
     pass
 
 

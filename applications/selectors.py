@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from applications import kinds
 from applications.models import Application, ApplicationEvent, Status
 from meters.models import SubscriberAccount
 from portal.scoping import get_scoped_or_404
@@ -50,9 +51,12 @@ class TimelineEntry:
 def public_timeline(application):
     """The events the applicant may see, oldest first, without the staff's names."""
     entries = []
+    registered = kinds.find(application.kind.code)
     for event in application.events.filter(public=True).order_by("at", "pk"):
         if event.kind == ApplicationEvent.Kind.STATUS:
             what = Status(event.to_status).label
+        elif event.kind == ApplicationEvent.Kind.STAGE:
+            what = _stage_label(registered, event.stage)
         else:
             what = _("Comment")
         entries.append(
@@ -64,6 +68,13 @@ def public_timeline(application):
             )
         )
     return entries
+
+
+def _stage_label(registered, code):
+    try:
+        return registered.stage(code).label
+    except (AttributeError, kinds.UnknownStage):
+        return code
 
 
 def application_by_number_and_code(tenant, number, subscriber_code):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import kinds
+from applications import clocks, kinds
 from applications.models import (
     CLOSED,
     REASON_REQUIRED,
@@ -177,6 +177,7 @@ def transition(*, application, to_status, actor, note="", notify=True):
         if to_status in (Status.REJECTED, Status.WAITING_FOR_APPLICANT):
             locked.decision_reason = note
         locked.save(update_fields=["status", "closed_at", "decision_reason"])
+        _move_clocks(locked, from_status, to_status)
         ApplicationEvent.objects.create(
             application=locked,
             actor=actor,
@@ -190,6 +191,23 @@ def transition(*, application, to_status, actor, note="", notify=True):
     application.status, application.closed_at = locked.status, locked.closed_at
     application.decision_reason = locked.decision_reason
     return locked
+
+
+def _move_clocks(application, from_status, to_status):
+    """The stage clock follows the status: paused while waiting for the applicant, resumed (later
+    by the days spent waiting) when the application moves on, stopped when it closes."""
+    registered = kinds.find(application.kind.code)
+    if registered is None or not registered.stages:
+        return
+    if to_status == Status.WAITING_FOR_APPLICANT:
+        clocks.pause(application)
+    elif from_status == Status.WAITING_FOR_APPLICANT:
+        due_on = clocks.resume(application)
+        if due_on is not None:
+            application.due_on = due_on
+            application.save(update_fields=["due_on"])
+    if to_status in CLOSED:
+        clocks.stop(application)
 
 
 def notify_status_changed(application):

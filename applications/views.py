@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from applications import kinds, selectors, services
+from applications import clocks, kinds, selectors, services
 from applications.forms import StatusCheckForm
 from portal import ratelimit
 from portal.clients import client_ip
@@ -33,6 +33,7 @@ def detail(request, number):
     context = {
         "application": application,
         "timeline": selectors.public_timeline(application),
+        "stages": clocks.timeline(application),
         "can_withdraw": services.can_withdraw(application, request.user),
         "kind_template": kind_template,
     }

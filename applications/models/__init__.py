@@ -1,4 +1,5 @@
 from .attachments import Attachment
+from .clocks import StageClock
 from .workflow import (
     CLOSED,
     REASON_REQUIRED,
@@ -11,6 +12,14 @@ from .workflow import (
 )
 
 __all__ = [
-    "CLOSED", "REASON_REQUIRED", "TRANSITIONS", "Application", "ApplicationEvent", "ApplicationKind", "Attachment",
-    "NumberSequence", "Status",
+    "CLOSED",
+    "REASON_REQUIRED",
+    "TRANSITIONS",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationKind",
+    "Attachment",
+    "NumberSequence",
+    "StageClock",
+    "Status",
 ]

@@ -113,6 +113,9 @@ class Application(TenantOwned):
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     due_on = models.DateField(_("due on"))
+    # The kind's own stage (applications.kinds.Stage code) inside the status; empty for kinds
+    # without stages. Its clock is in StageClock; due_on follows the running stage's legal date.
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     decision_reason = models.TextField(_("reason given to the applicant"), blank=True)
 
@@ -145,6 +148,7 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("Status change")
         ASSIGNMENT = "assignment", _("Assignment")
         COMMENT = "comment", _("Comment")
+        STAGE = "stage", _("Stage")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
@@ -156,6 +160,7 @@ class ApplicationEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(_("from status"), max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("shown to the applicant"), default=True)
 
