@@ -25,3 +25,8 @@ def require_member(organization, user):
 def require_owner(organization, user):
     if not is_owner(organization, user):
         raise PermissionDenied
+
+
+def is_verified_representative(organization, user):
+    """A state login asserted that ``user`` represents ``organization`` (issue #13)."""
+    return OrganizationMembership.objects.filter(organization=organization, user=user).exclude(verified_by="").exists()

@@ -5,7 +5,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, OrganizationInvitation, OrganizationMembership, PersonalDetails, User
+from accounts.models import (
+    ExternalIdentity,
+    IdentityProvider,
+    Organization,
+    OrganizationInvitation,
+    OrganizationMembership,
+    PersonalDetails,
+    User,
+)
+from portal.admin_site import TenantScopedAdmin
 
 
 class SuperuserOnlyAdminMixin:
@@ -32,9 +41,16 @@ class PersonalDetailsInline(SuperuserOnlyAdminMixin, admin.StackedInline):
     readonly_fields = ["verified_by", "verified_at"]
 
 
+class ExternalIdentityInline(SuperuserOnlyAdminMixin, admin.TabularInline):
+    model = ExternalIdentity
+    extra = 0
+    fields = ["provider", "subject", "linked_at", "last_login_at"]
+    readonly_fields = fields
+
+
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
-    inlines = [PersonalDetailsInline]
+    inlines = [PersonalDetailsInline, ExternalIdentityInline]
     ordering = ["email"]
     list_display = ["email", "full_name", "phone", "is_staff", "email_confirmed", "is_active"]
     # Also used by the staff-membership admin's user autocomplete.
@@ -77,3 +93,30 @@ class OrganizationAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "tax_number"]
     fields = ["tax_number", "name", "legal_address", "bank_name", "bank_code", "bank_account"]
     inlines = [MembershipInline, InvitationInline]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(TenantScopedAdmin):
+    """State logins a tenant offers. The redirect URL to register with the provider is shown on
+    the change page: https://<portal>/<tenant>/accounts/login/with/<short name>/callback/."""
+
+    list_display = ["label", "slug", "protocol", "tenant", "is_active", "strong_authentication"]
+    list_filter = ["protocol", "is_active"]
+    readonly_fields = ["redirect_url", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["tenant", "label", "slug", "logo", "protocol", "is_active"]}),
+        (_("Connection"), {"fields": ["discovery_url", "client_id", "client_secret", "scopes", "redirect_url"]}),
+        (_("Claims"), {"fields": ["claim_mapping", "asserts_organizations"]}),
+        (
+            _("Who may use it"),
+            {"fields": ["for_citizens", "for_representatives", "for_staff", "strong_authentication"]},
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    @admin.display(description=_("redirect URL to register with the provider"))
+    def redirect_url(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown once the provider is saved.")
+        return obj.tenant.absolute_url("accounts:identity_callback", slug=obj.slug)
+

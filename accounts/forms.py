@@ -111,6 +111,16 @@ class LoginForm(forms.Form):
         return cleaned
 
 
+class ConfirmLinkForm(forms.Form):
+    """The password of the existing account a state login is about to be linked to."""
+
+    password = forms.CharField(
+        label=_("Password of your portal account"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code"),

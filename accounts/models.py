@@ -69,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.full_name
 
+    @property
+    def personal_details_or_none(self):
+        try:
+            return self.personal_details
+        except PersonalDetails.DoesNotExist:
+            return None
+
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
@@ -115,6 +122,9 @@ class OrganizationMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ACCOUNTANT)
+    # Set when a state login asserted that the user represents this company: the contract-linking
+    # step then trusts him without a staff confirmation.
+    verified_by = models.CharField(_("representation verified by"), max_length=100, blank=True)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
@@ -221,3 +231,13 @@ class PersonalDetails(models.Model):
     @property
     def is_verified(self):
         return bool(self.verified_by)
+
+
+
+# The state-login models live in their own module; importing them here registers them with the app.
+from accounts.models_identity import (  # noqa: E402, F401
+    DEFAULT_CLAIM_MAPPING,
+    ExternalIdentity,
+    IdentityProvider,
+    StateLoginDevice,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, organizations, profile
+from accounts.views import auth, identity, organizations, profile
 
 app_name = "accounts"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("login/verify/", auth.login_verify, name="login_verify"),
     path("logout/", auth.logout_view, name="logout"),
+    path("login/with/<slug:slug>/", identity.identity_start, name="identity_start"),
+    path("login/with/<slug:slug>/callback/", identity.identity_callback, name="identity_callback"),
+    path("login/link/", identity.identity_link, name="identity_link"),
     path("password/reset/", auth.password_reset, name="password_reset"),
     path("password/reset/done/", auth.password_reset_done, name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", auth.password_reset_confirm, name="password_reset_confirm"),

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import PersonalDetails
 from applications import kinds
 from applications.admin_actions import ApplicationActionsMixin
 from applications.models import CLOSED, Application, ApplicationEvent, ApplicationKind, Attachment, Status
@@ -168,7 +169,18 @@ class ApplicationAdmin(ApplicationActionsMixin, AttachmentDownloadMixin, TenantS
         (None, {"fields": ["number", "kind", "status", "decision_reason", "due_on", "closed_at"]}),
         (
             _("Applicant"),
-            {"fields": ["applicant", "organization", "account", "contact_phone", "contact_email", "notes", "language"]},
+            {
+                "fields": [
+                    "applicant",
+                    "applicant_identity",
+                    "organization",
+                    "account",
+                    "contact_phone",
+                    "contact_email",
+                    "notes",
+                    "language",
+                ]
+            },
         ),
         (_("Handling"), {"fields": ["branch", "assigned_to", "submitted_at"]}),
     ]
@@ -181,6 +193,18 @@ class ApplicationAdmin(ApplicationActionsMixin, AttachmentDownloadMixin, TenantS
 
     def has_delete_permission(self, request, obj=None):
         return False  # a submitted application must never be lost
+
+    @admin.display(description=_("identity"))
+    def applicant_identity(self, obj):
+        """What a state login verified about the applicant (issue #13), or that nothing was."""
+        details = PersonalDetails.objects.filter(user_id=obj.applicant_id).first()
+        if details is None or not details.is_verified:
+            return _("Not verified by a state login")
+        return _("%(name)s, personal identification number %(number)s: verified by %(provider)s") % {
+            "name": details.display_name,
+            "number": details.personal_id_number or "—",
+            "provider": details.verified_by,
+        }
 
     @admin.display(boolean=True, description=_("overdue"))
     def overdue(self, obj):

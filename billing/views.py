@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.models import PersonalDetails
 from billing import selectors
 from billing.forms import AddAccountForm
 from billing.models import Invoice
-from meters.holders import add_account_by_access_code
+from meters.holders import add_account_by_access_code, link_by_verified_number
 from portal.access import require_download
 from portal.clients import client_ip
 from portal.decorators import tenant_required
@@ -21,6 +22,9 @@ from portal.scoping import get_scoped_or_404
 @login_required
 @tenant_required()
 def my_accounts(request):
+    # Accounts the utility recorded with the number his state login verified appear at once.
+    details = PersonalDetails.objects.filter(user=request.user).first()
+    link_by_verified_number(tenant=request.tenant, user=request.user, details=details)
     accounts = selectors.accounts_of(request.user, request.tenant)
     return render(request, "billing/my_accounts.html", {"accounts": accounts})
 

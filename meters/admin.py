@@ -57,7 +57,17 @@ class SubscriberAccountForm(forms.ModelForm):
     class Meta:
         model = SubscriberAccount
         # Holders and the access code are changed only through the fields and the action here.
-        fields = ["tenant", "code", "holder_name", "address", "branch", "category", "organization", "is_active"]
+        fields = [
+            "tenant",
+            "code",
+            "holder_name",
+            "holder_id_number",
+            "address",
+            "branch",
+            "category",
+            "organization",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

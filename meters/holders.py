@@ -37,6 +37,28 @@ def held_codes(user, tenant):
     return set(SubscriberAccount.objects.for_tenant(tenant).filter(users=user).values_list("code", flat=True))
 
 
+def link_by_verified_number(*, tenant, user, details):
+    """Make ``user`` a holder of every active account of ``tenant`` whose holder has the personal
+    identification number a state login verified for him (issue #13: the ownership proof of the
+    security issue). Typed numbers prove nothing. Returns the accounts added."""
+    if details is None or not details.is_verified or not details.personal_id_number:
+        return []
+    if details.country != tenant.country_code:
+        return []
+    accounts = list(
+        SubscriberAccount.objects.for_tenant(tenant)
+        .filter(holder_id_number=details.personal_id_number, is_active=True)
+        .exclude(users=user)
+    )
+    if accounts:
+        user.subscriber_accounts.add(*accounts)
+    return accounts
+
+
+def on_identity_verified(sender, *, tenant, user, details, **kwargs):
+    link_by_verified_number(tenant=tenant, user=user, details=details)
+
+
 def prove_holding(*, tenant, user, code, access_code):
     """Add ``user`` to the holders of the active account ``code`` if ``access_code`` is its own.
 

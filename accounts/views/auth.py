@@ -30,7 +30,7 @@ from accounts.forms import (
     ResendConfirmationForm,
     TokenForm,
 )
-from accounts.views.helpers import after_login_url, logged_in, region_of, safe_next
+from accounts.views.helpers import after_login_url, logged_in, providers_for, region_of, safe_next
 from portal.clients import client_ip
 
 # Between the password and the second factor the user is *not* logged in: only these keys say
@@ -107,7 +107,7 @@ def login_view(request):
         if not user.email_confirmed:
             unconfirmed_email = user.email
         elif user_has_device(user, confirmed=True):
-            _start_second_step(request, user, next_url)
+            start_second_step(request, user, next_url)
             return redirect("accounts:login_verify")
         else:
             auth_login(request, user)
@@ -116,11 +116,16 @@ def login_view(request):
                 return redirect("accounts:two_factor_setup")
             logged_in(request)
             return redirect(after_login_url(request, next_url))
-    context = {"form": form, "next": next_url or "", "unconfirmed_email": unconfirmed_email}
+    context = {
+        "form": form,
+        "next": next_url or "",
+        "unconfirmed_email": unconfirmed_email,
+        "identity_providers": providers_for(request),
+    }
     return render(request, "accounts/login.html", context)
 
 
-def _start_second_step(request, user, next_url):
+def start_second_step(request, user, next_url):
     # A fresh session key before anything about the user is stored in it (session fixation).
     request.session.cycle_key()
     request.session[PENDING_USER_KEY] = user.pk

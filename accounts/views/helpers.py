@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from accounts.models import OrganizationMembership
+from accounts.models import IdentityProvider, OrganizationMembership
 from portal.models import Workflow
 
 CABINET_WORKFLOWS = (Workflow.LEGAL_CABINET, Workflow.CONTRACT_CABINET)
@@ -48,3 +48,11 @@ def region_of(request):
     """Phone numbers typed without a country code are read as numbers of the tenant's country."""
     tenant = getattr(request, "tenant", None)
     return tenant.country_code if tenant else None
+
+
+def providers_for(request):
+    """The state logins the tenant offers, for the login page's buttons."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None:
+        return []
+    return list(IdentityProvider.objects.for_tenant(tenant).filter(is_active=True).order_by("label"))

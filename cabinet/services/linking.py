@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import require_member
+from accounts.access import is_verified_representative, require_member
 from cabinet.models import ContractLink
 from meters.models import Contract
 from portal import ratelimit
@@ -116,7 +116,9 @@ def _link(tenant, organization, user, tax_number, contract_number):
         raise ValidationError(_("This contract is already linked to your organization."), code="already_linked")
 
     now = timezone.now()
-    needs_confirmation = tenant.contract_link_needs_confirmation
+    # A representative whom a state login verified for this company (issue #13) is trusted: the
+    # confirmation staff would give is what the state already asserted.
+    needs_confirmation = tenant.contract_link_needs_confirmation and not is_verified_representative(organization, user)
     link = ContractLink.objects.create(
         tenant=tenant,
         contract=contract,

@@ -31,6 +31,9 @@ class SubscriberAccount(TenantOwned):
 
     code = models.CharField(_("subscriber code"), max_length=32)
     holder_name = models.CharField(_("holder name"), max_length=200)
+    # The holder's personal identification number (FIN, PINFL, SNILS) from the utility's records:
+    # a user whose state login verified the same number holds the account without any code.
+    holder_id_number = models.CharField(_("holder's personal identification number"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.HOUSEHOLD)

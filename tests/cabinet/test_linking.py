@@ -316,3 +316,19 @@ def test_staff_see_the_link_history_on_the_contract_in_the_admin(
 
     history = page[page.index("Link history") :]
     assert "Izhstal LLC" in history and "Linked" in history
+
+
+def test_a_representative_verified_by_a_state_login_needs_no_staff_confirmation(
+    client, tenant, user, organization, contract
+):
+    # Issue #13: the state asserted that he represents the company; staff would confirm the same.
+    tenant.contract_link_needs_confirmation = True
+    tenant.save()
+    organization.memberships.filter(user=user).update(verified_by="e-gov")
+    client.force_login(user)
+
+    link(client, tenant, "1833001122", "ИВК-1024")
+
+    assert ContractLink.objects.get().status == "active"
+    contract.refresh_from_db()
+    assert contract.organization == organization

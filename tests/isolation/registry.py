@@ -177,3 +177,24 @@ def _load_area_registries():
 
 
 _load_area_registries()
+
+
+@covers("accounts:identity_start", "accounts:identity_callback")
+def identity_provider_pages(world):
+    # A tenant's state login is its own: another tenant's address does not know the provider.
+    from accounts.models import IdentityProvider
+
+    def build():
+        # A closed port: the control probe gets "not answering" and the login page, not a 404.
+        return IdentityProvider.objects.create(
+            tenant=world.tenant_a, slug="egov", label="e-gov", discovery_url="http://127.0.0.1:9", client_id="portal"
+        )
+
+    provider = world.cached("identity_provider", build)
+    return Cases(
+        control=Probe(None, world.tenant_a, {"slug": provider.slug}),
+        foreign=[
+            Probe(None, world.tenant_b, {"slug": provider.slug}),
+            Probe(world.owner, world.tenant_b, {"slug": provider.slug}),
+        ],
+    )
