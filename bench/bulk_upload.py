@@ -228,10 +228,11 @@ def timed(step, call):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = call()
-        seconds = time.perf_counter() - started
-    return response, {"step": step, "seconds": seconds, "queries": len(queries)}
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    database = sum(float(query["time"]) for query in queries.captured_queries)
+    return response, {"step": step, "seconds": seconds, "cpu": cpu, "db": database, "queries": len(queries)}
 
 
 def upload_and_send(client, tenant, contract, fmt, bump, label):
@@ -311,18 +312,22 @@ def render(args, results, chunk_size):
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     lines = [
         f"Bulk readings upload, {args.rows} rows, {args.history} readings per meter before; "
-        f"PostgreSQL {connection.pg_version // 10000}; chunk {chunk_size} meters; commit {commit.stdout.strip()}",
+        f"PostgreSQL {connection.pg_version // 10000}; chunk {chunk_size} meters; commit {commit.stdout.strip()}; "
+        f"load average {os.getloadavg()[0]:.1f} after the run",
         "",
-        "| step | seconds | rows/s | queries |",
-        "|---|---:|---:|---:|",
+        "| step | seconds | rows/s | Python CPU s | in queries s | queries |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         rate = args.rows / result["seconds"]
-        lines.append(f"| {result['step']} | {result['seconds']:.2f} | {rate:,.0f} | {result['queries']} |")
+        lines.append(
+            f"| {result['step']} | {result['seconds']:.2f} | {rate:,.0f} | {result['cpu']:.2f} | {result['db']:.2f} "
+            f"| {result['queries']} |"
+        )
     for index in range(0, len(results), 2):
         check, send = results[index], results[index + 1]
         total = check["seconds"] + send["seconds"]
-        lines.append(f"| **{check['step'].split(' and render')[0]} + send** | **{total:.2f}** | | |")
+        lines.append(f"| **{check['step'].split(' and render')[0]} + send** | **{total:.2f}** | | | | |")
     return "\n".join(lines) + "\n"
 
 
