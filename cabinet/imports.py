@@ -31,7 +31,7 @@ from meters.selectors import normalize_serial
 from portal.forms import is_plain_number, not_a_number
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 10_000
 # The template has 6 columns; a few more are tolerated (notes the subscriber added on the right).
 MAX_COLUMNS = 30
 # A cell longer than this is not a meter number or a reading (csv's own limit is 131,072).

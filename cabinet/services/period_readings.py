@@ -2,7 +2,8 @@
 
 "Save" keeps drafts at any time; "Submit" checks every row and, inside the submission window,
 books each accepted row as a Reading at once (the archive shows it), while a refused row keeps its
-reason. The same checks serve the page and the file upload.
+reason. The same checks serve the page and the file upload. This module holds the page's rows and
+the rules; cabinet.services.saving_readings writes them.
 """
 
 import datetime
@@ -10,20 +11,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.models import CabinetSettings, PeriodReading
-from cabinet.windows import closed_message, submission_window
 from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND, meter_summaries
-from meters.services.corrections import correct_reading
 from portal.l10n import number
 
 THOUSANDTH = Decimal("0.001")
+# Meters per round of queries when a file's rows are checked, saved or submitted: a round costs
+# the same few queries whatever its number of rows. Large enough to spread a round's fixed cost
+# over many rows, small enough that PostgreSQL plans each query as the small one it is (over
+# 10,000 meters at once the planner's estimate passes jit_above_cost and compiling takes ~2 s).
+CHUNK_SIZE = 1000
 
 
 class SubmissionClosed(ValidationError):
@@ -109,7 +111,12 @@ def meter_rows(*, tenant, contract, period, today, meter_ids=None):
         )
         .order_by("service_point__address", "serial_number")
     )
-    drafts = {row.meter_id: row for row in contract.period_readings.filter(period=period, meter__in=base)}
+    # The period rows by the contract's (contract, period) index; a row of a meter not listed is
+    # never looked up. (A join on the meters list instead made PostgreSQL scan the meters per row.)
+    period_readings = contract.period_readings.filter(period=period)
+    if meter_ids is not None:
+        period_readings = period_readings.filter(meter_id__in=meter_ids)
+    drafts = {row.meter_id: row for row in period_readings}
     rows = []
     for meter in meters:
         has_previous = meter.previous_value is not None
@@ -124,6 +131,17 @@ def meter_rows(*, tenant, contract, period, today, meter_ids=None):
                 verification_overdue=meter.verification_expired(today),
             )
         )
+    return rows
+
+
+def meter_rows_in_chunks(*, tenant, contract, period, today):
+    """``meter_rows`` of every meter of the contract, CHUNK_SIZE meters a round (one query for
+    their ids, then two a round), for a file of thousands of rows; in no particular order."""
+    ids = list(contract_meters(tenant, contract).order_by("pk").values_list("pk", flat=True))
+    rows = []
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        rows += meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=chunk)
     return rows
 
 
@@ -142,15 +160,16 @@ def refusal_reason(row, *, value, reading_date, today):
         return str(_("A reading cannot be negative."))
     if reading_date > today:
         return str(_("The reading date cannot be in the future."))
-    params = {
-        "value": number(row.previous_value),
-        "date": date_format(row.previous_date, "SHORT_DATE_FORMAT"),
-    }
     if reading_date < row.previous_date:
-        return str(_("The reading date cannot be before the previous reading (%(date)s).") % params)
+        return str(_("The reading date cannot be before the previous reading (%(date)s).") % _previous(row))
     if value < row.previous_value:
-        return str(_("The reading cannot be below the previous one: %(value)s on %(date)s.") % params)
+        return str(_("The reading cannot be below the previous one: %(value)s on %(date)s.") % _previous(row))
     return ""
+
+
+def _previous(row):
+    # Formatted only for a refusal: date_format costs more than every check of a valid row together.
+    return {"value": number(row.previous_value), "date": date_format(row.previous_date, "SHORT_DATE_FORMAT")}
 
 
 def flags_of(row):
@@ -160,47 +179,6 @@ def flags_of(row):
     if row.verification_overdue:
         flags.append(PeriodReading.Flag.VERIFICATION_EXPIRED.value)
     return flags
-
-
-def _check_meters(rows, entries):
-    known = {row.meter.pk for row in rows}
-    ids = [entry.meter_id for entry in entries]
-    if len(set(ids)) != len(ids):
-        raise ValidationError(_("Each meter may appear only once."), code="duplicate_meter")
-    if not set(ids) <= known:
-        raise ValidationError(_("A meter is not on this contract."), code="foreign_meter")
-
-
-def save_period_drafts(*, tenant, contract, period, entries, user, today):
-    """Keep ``entries`` as drafts (allowed at any time). An accepted row is never overwritten:
-    it is booked, and readings are append-only. Returns the number of drafts saved."""
-    with transaction.atomic():
-        rows = meter_rows(
-            tenant=tenant, contract=contract, period=period, today=today, meter_ids=[e.meter_id for e in entries]
-        )
-        _check_meters(rows, entries)
-        by_meter = {row.meter.pk: row for row in rows}
-        saved = 0
-        for entry in entries:
-            existing = by_meter[entry.meter_id].period_reading
-            if existing is not None and existing.status == PeriodReading.Status.ACCEPTED:
-                continue
-            PeriodReading.objects.update_or_create(
-                meter_id=entry.meter_id,
-                period=period,
-                defaults={
-                    "tenant": tenant,
-                    "contract": contract,
-                    "value": entry.value,
-                    "reading_date": entry.reading_date,
-                    "status": PeriodReading.Status.DRAFT,
-                    "refusal_reason": "",
-                    "saved_by": user,
-                    "flags": flags_of(by_meter[entry.meter_id]),
-                },
-            )
-            saved += 1
-    return saved
 
 
 def draft_warnings(*, tenant, entries, today):
@@ -236,96 +214,3 @@ def draft_warnings(*, tenant, entries, today):
                 % params
             )
     return warnings
-
-
-def submit_period_readings(*, tenant, contract, period, entries, user, today, calendar):
-    """Check each entry and book the accepted ones as Readings; returns an Outcome per entry.
-
-    Raises SubmissionClosed outside the window (nothing is written then). The meters are locked
-    so that two colleagues submitting at once compare against the same previous readings.
-    """
-    window = submission_window(contract, period, calendar=calendar)
-    if not window.contains(today):
-        raise SubmissionClosed(closed_message(contract, period, today, calendar=calendar), code="window_closed")
-    if not entries:
-        raise ValidationError(_("Enter at least one reading."), code="no_entries")
-    now = timezone.now()
-    outcomes = []
-    with transaction.atomic():
-        ids = [entry.meter_id for entry in entries]
-        locked = Meter.objects.select_for_update(of=("self",)).filter(pk__in=ids, service_point__contract=contract)
-        list(locked.values_list("pk"))
-        rows = meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=ids)
-        _check_meters(rows, entries)
-        by_meter = {row.meter.pk: row for row in rows}
-        for entry in entries:
-            row = by_meter[entry.meter_id]
-            change = change_of(row, value=entry.value, reading_date=entry.reading_date)
-            if change == UNCHANGED:
-                outcomes.append(Outcome(entry.meter_id, accepted=True, change=UNCHANGED))
-                continue
-            reason = refusal_reason(row, value=entry.value, reading_date=entry.reading_date, today=today)
-            if change == CORRECTION:
-                outcomes.append(_correct(row, entry, reason=reason, user=user, now=now))
-                continue
-            fields = {
-                "tenant": tenant,
-                "contract": contract,
-                "value": entry.value.quantize(THOUSANDTH),
-                "reading_date": entry.reading_date,
-                "saved_by": user,
-                "submitted_at": now,
-                "refusal_reason": reason,
-                "status": PeriodReading.Status.REFUSED if reason else PeriodReading.Status.ACCEPTED,
-                "booked_reading": None,
-                "flags": flags_of(row),
-            }
-            if not reason:
-                fields["booked_reading"] = Reading.objects.create(
-                    tenant=tenant,
-                    meter=row.meter,
-                    value=entry.value,
-                    reading_date=entry.reading_date,
-                    source=Reading.Source.LEGAL_ENTITY,
-                    status=Reading.Status.ACCEPTED,
-                    entered_by=user,
-                )
-            PeriodReading.objects.update_or_create(meter_id=entry.meter_id, period=period, defaults=fields)
-            outcomes.append(Outcome(entry.meter_id, accepted=not reason, reason=reason))
-    return outcomes
-
-
-def _correct(row, entry, *, reason, user, now):
-    """A changed figure for a period already accepted, inside the window: the booked Reading is
-    superseded by a new one (readings are append-only; staff see both), or the change is refused
-    and the accepted reading stays."""
-    if reason:
-        return Outcome(entry.meter_id, accepted=False, reason=reason, change=CORRECTION)
-    existing = row.period_reading
-    if existing.booked_reading is None:
-        return Outcome(
-            entry.meter_id,
-            accepted=False,
-            reason=str(_("The accepted reading cannot be corrected here; ask the utility.")),
-            change=CORRECTION,
-        )
-    try:
-        booked = correct_reading(
-            reading=existing.booked_reading,
-            actor=user,
-            value=entry.value.quantize(THOUSANDTH),
-            reading_date=entry.reading_date,
-            source=Reading.Source.LEGAL_ENTITY,
-        )
-    except ValidationError as error:  # e.g. staff have corrected the booked reading meanwhile
-        return Outcome(entry.meter_id, accepted=False, reason=" ".join(error.messages), change=CORRECTION)
-    existing.value = booked.value
-    existing.reading_date = booked.reading_date
-    existing.booked_reading = booked
-    existing.saved_by = user
-    existing.submitted_at = now
-    existing.flags = flags_of(row)
-    existing.save(
-        update_fields=["value", "reading_date", "booked_reading", "saved_by", "submitted_at", "flags", "updated_at"]
-    )
-    return Outcome(entry.meter_id, accepted=True, change=CORRECTION)

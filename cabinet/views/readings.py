@@ -34,9 +34,9 @@ from cabinet.services.period_readings import (
     Entry,
     draft_warnings,
     meter_rows,
-    save_period_drafts,
-    submit_period_readings,
+    meter_rows_in_chunks,
 )
+from cabinet.services.saving_readings import save_period_drafts, submit_period_readings
 from cabinet.windows import closed_message, default_period, submission_window
 from meters.selectors import UNIT_BY_KIND
 from portal.files import download_response
@@ -198,7 +198,9 @@ def upload(request, contract):
     form.fields["period"].initial = f"{reporting.period:%Y-%m}"
     preview = None
     if request.method == "POST" and form.is_valid():
-        rows = meter_rows(tenant=reporting.tenant, contract=contract, period=reporting.period, today=reporting.today)
+        rows = meter_rows_in_chunks(
+            tenant=reporting.tenant, contract=contract, period=reporting.period, today=reporting.today
+        )
         checked = imports.check_rows(form.table, meter_rows=rows, today=reporting.today)
         if not reporting.window.contains(reporting.today):
             form.add_error(

@@ -175,13 +175,13 @@ def test_a_sheet_declaring_the_whole_grid_is_refused_before_reading_it(cabinet, 
     monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", never)
     row = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     text = upload(cabinet, tenant, contract, xlsx(sheet(row, "A1:XFD1048576")), name="readings.xlsx")
-    assert "more than 5000 rows" in text
+    assert f"more than {imports.MAX_ROWS} rows" in text
 
 
 def test_a_cell_at_the_last_row_under_a_small_declared_dimension_is_not_reached(cabinet, tenant, contract):
     far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     text = upload(cabinet, tenant, contract, xlsx(sheet(GOOD_ROW + far, "A1:F2")), name="readings.xlsx")
-    assert "more than 5000 rows" in text
+    assert f"more than {imports.MAX_ROWS} rows" in text
 
 
 def test_a_zip_member_that_inflates_too_far_is_refused_before_loading(cabinet, tenant, contract):
