@@ -102,7 +102,7 @@ class MeterRemovalAdmin(TenantScopedAdmin):
     branch_path = "application__branch"
     list_display = ["number", "account", "meter", "reason", "stage", "branch", "due_on", "late"]
     list_filter = [stage_filter(METER_REMOVAL), ClockFilter, "application__branch", "reason", "channel"]
-    list_select_related = ["application", "application__branch", "application__account", "meter"]
+    list_select_related = ["application", "application__kind", "application__branch", "application__account", "meter"]
     search_fields = ["application__number", "application__account__code", "meter__serial_number"]
     inlines = [ActInline, AppointmentInline]
     fieldsets = [

@@ -26,6 +26,11 @@ class Cast:
         self.baku = BranchFactory(tenant=self.tenant, code="narimanov", name="Nərimanov", short_lab_delivery_term=True)
         self.ganja = BranchFactory(tenant=self.tenant, code="ganja", name="Gəncə", short_lab_delivery_term=False)
         self.staff = StaffMembershipFactory(tenant=self.tenant, user__email="staff@azerigaz.test").user
+        from django.contrib.auth.models import Permission
+
+        self.staff.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label__in=["meters", "applications", "billing", "removals"])
+        )
         self.consumer = UserFactory(
             email="consumer@example.com", full_name="Aysel Mammadova", phone="+994501234567", preferred_language="en"
         )
