@@ -40,8 +40,6 @@ UNIT_BY_KIND = {
 THOUSANDTH = Decimal("0.001")
 
 
-
-
 @dataclass
 class MeterSummary:
     meter: Meter

@@ -24,48 +24,100 @@ def _removal(request, form, removal):
     data = form.cleaned_data
     replacement = None
     if data.get("new_serial"):
-        replacement = services.NewMeter(serial_number=data["new_serial"], model=data.get("new_model") or "",
-                                        opening_reading=data["new_reading"], seal_number=data.get("new_seal") or "")
+        replacement = services.NewMeter(
+            serial_number=data["new_serial"],
+            model=data.get("new_model") or "",
+            opening_reading=data["new_reading"],
+            seal_number=data.get("new_seal") or "",
+        )
     return services.record_removal(
-        removal=removal, actor=request.user, removed_at=data["removed_at"], reading=data.get("reading"),
-        seals=data.get("seals") or "", consumer_present=data["consumer_present"], bag_number=data.get("bag_number")
-        or "", photos=[data["photo"]] if data.get("photo") else [], replacement=replacement,
+        removal=removal,
+        actor=request.user,
+        removed_at=data["removed_at"],
+        reading=data.get("reading"),
+        seals=data.get("seals") or "",
+        consumer_present=data["consumer_present"],
+        bag_number=data.get("bag_number") or "",
+        photos=[data["photo"]] if data.get("photo") else [],
+        replacement=replacement,
     )
 
 
 # code: (button label, form, run(request, form, removal), stages it is offered in (None: any open stage))
 STEPS = {
     "removal": (_("Record the removal"), admin_forms.RemovalForm, _removal, {StageCode.REGISTERED}),
-    "suspend": (_("Suspend the supply"), admin_forms.SuspendForm,
-                lambda r, f, c: services.suspend_supply(removal=c, actor=r.user, reason=f.cleaned_data["reason"]),
-                None),
-    "delivery": (_("Record the delivery to the lab"), admin_forms.DeliveryForm,
-                 lambda r, f, c: services.record_delivery(removal=c, actor=r.user, **f.cleaned_data),
-                 {StageCode.REMOVED}),
-    "intake": (_("Record the intake check"), admin_forms.IntakeForm,
-               lambda r, f, c: services.record_intake(removal=c, actor=r.user, **f.cleaned_data),
-               {StageCode.REMOVED, StageCode.AT_LAB}),
-    "verification": (_("Record the verification result"), admin_forms.VerificationForm,
-                     lambda r, f, c: services.record_verification(removal=c, actor=r.user, **f.cleaned_data),
-                     {StageCode.AT_LAB}),
-    "acts": (_("Draw up the notice and opinion (§2.5)"), admin_forms.ConfirmForm,
-             lambda r, f, c: services.issue_acts(removal=c, actor=r.user), {StageCode.VERIFIED}),
-    "damages": (_("Charge the damages (§2.7)"), admin_forms.ConfirmForm,
-                lambda r, f, c: services.charge_damages(removal=c, actor=r.user), {StageCode.ACTS_ISSUED}),
-    "warn": (_("Warn of the unpaid damages"), admin_forms.ConfirmForm,
-             lambda r, f, c: services.warn_unpaid_damages(removal=c), {StageCode.DAMAGES}),
-    "enforce": (_("Draw up the §2.8 act and suspend the supply"), admin_forms.ConfirmForm,
-                lambda r, f, c: services.enforce_unpaid_damages(removal=c, actor=r.user), {StageCode.DAMAGES}),
-    "payment": (_("Record a payment of the damages"), admin_forms.PaymentForm,
-                lambda r, f, c: services.record_damages_payment(removal=c, actor=r.user, **f.cleaned_data),
-                {StageCode.DAMAGES, StageCode.ENFORCED}),
-    "restore": (_("Restore the supply"), admin_forms.RestoreForm,
-                lambda r, f, c: services.restore_supply(removal=c, actor=r.user, note=f.cleaned_data["note"]), None),
-    "appointment": (_("Plan a stage's date and place"), admin_forms.AppointmentForm,
-                    lambda r, f, c: services.plan_appointment(removal=c, actor=r.user, **f.cleaned_data), None),
-    "close": (_("Close the case"), admin_forms.CloseForm,
-              lambda r, f, c: services.close_case(removal=c, actor=r.user, note=f.cleaned_data["note"]),
-              {StageCode.ACTS_ISSUED, StageCode.DAMAGES, StageCode.ENFORCED}),
+    "suspend": (
+        _("Suspend the supply"),
+        admin_forms.SuspendForm,
+        lambda r, f, c: services.suspend_supply(removal=c, actor=r.user, reason=f.cleaned_data["reason"]),
+        None,
+    ),
+    "delivery": (
+        _("Record the delivery to the lab"),
+        admin_forms.DeliveryForm,
+        lambda r, f, c: services.record_delivery(removal=c, actor=r.user, **f.cleaned_data),
+        {StageCode.REMOVED},
+    ),
+    "intake": (
+        _("Record the intake check"),
+        admin_forms.IntakeForm,
+        lambda r, f, c: services.record_intake(removal=c, actor=r.user, **f.cleaned_data),
+        {StageCode.REMOVED, StageCode.AT_LAB},
+    ),
+    "verification": (
+        _("Record the verification result"),
+        admin_forms.VerificationForm,
+        lambda r, f, c: services.record_verification(removal=c, actor=r.user, **f.cleaned_data),
+        {StageCode.AT_LAB},
+    ),
+    "acts": (
+        _("Draw up the notice and opinion (§2.5)"),
+        admin_forms.ConfirmForm,
+        lambda r, f, c: services.issue_acts(removal=c, actor=r.user),
+        {StageCode.VERIFIED},
+    ),
+    "damages": (
+        _("Charge the damages (§2.7)"),
+        admin_forms.ConfirmForm,
+        lambda r, f, c: services.charge_damages(removal=c, actor=r.user),
+        {StageCode.ACTS_ISSUED},
+    ),
+    "warn": (
+        _("Warn of the unpaid damages"),
+        admin_forms.ConfirmForm,
+        lambda r, f, c: services.warn_unpaid_damages(removal=c),
+        {StageCode.DAMAGES},
+    ),
+    "enforce": (
+        _("Draw up the §2.8 act and suspend the supply"),
+        admin_forms.ConfirmForm,
+        lambda r, f, c: services.enforce_unpaid_damages(removal=c, actor=r.user),
+        {StageCode.DAMAGES},
+    ),
+    "payment": (
+        _("Record a payment of the damages"),
+        admin_forms.PaymentForm,
+        lambda r, f, c: services.record_damages_payment(removal=c, actor=r.user, **f.cleaned_data),
+        {StageCode.DAMAGES, StageCode.ENFORCED},
+    ),
+    "restore": (
+        _("Restore the supply"),
+        admin_forms.RestoreForm,
+        lambda r, f, c: services.restore_supply(removal=c, actor=r.user, note=f.cleaned_data["note"]),
+        None,
+    ),
+    "appointment": (
+        _("Plan a stage's date and place"),
+        admin_forms.AppointmentForm,
+        lambda r, f, c: services.plan_appointment(removal=c, actor=r.user, **f.cleaned_data),
+        None,
+    ),
+    "close": (
+        _("Close the case"),
+        admin_forms.CloseForm,
+        lambda r, f, c: services.close_case(removal=c, actor=r.user, note=f.cleaned_data["note"]),
+        {StageCode.ACTS_ISSUED, StageCode.DAMAGES, StageCode.ENFORCED},
+    ),
 }
 
 
@@ -106,14 +158,53 @@ class MeterRemovalAdmin(TenantScopedAdmin):
     search_fields = ["application__number", "application__account__code", "meter__serial_number"]
     inlines = [ActInline, AppointmentInline]
     fieldsets = [
-        (None, {"fields": ["number", "next_steps", "stage_timeline", "reason", "channel", "reporter_name",
-                           "requested_by_consumer", "natural_disaster", "attendance_requested"]}),
-        (_("Removal record"), {"fields": ["meter", "removed_at", "removal_reading", "removal_seals",
-                                          "consumer_present", "bag_number", "replacement_meter"]}),
-        (_("Custody chain"), {"fields": ["delivered_on", "intake_on", "intake_reading", "intake_seals",
-                                         "intake_mismatch"]}),
-        (_("Verification"), {"fields": ["result", "verified_on", "certificate_number", "valid_until",
-                                        "verifier_name", "verification_remarks"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "next_steps",
+                    "stage_timeline",
+                    "reason",
+                    "channel",
+                    "reporter_name",
+                    "requested_by_consumer",
+                    "natural_disaster",
+                    "attendance_requested",
+                ]
+            },
+        ),
+        (
+            _("Removal record"),
+            {
+                "fields": [
+                    "meter",
+                    "removed_at",
+                    "removal_reading",
+                    "removal_seals",
+                    "consumer_present",
+                    "bag_number",
+                    "replacement_meter",
+                ]
+            },
+        ),
+        (
+            _("Custody chain"),
+            {"fields": ["delivered_on", "intake_on", "intake_reading", "intake_seals", "intake_mismatch"]},
+        ),
+        (
+            _("Verification"),
+            {
+                "fields": [
+                    "result",
+                    "verified_on",
+                    "certificate_number",
+                    "valid_until",
+                    "verifier_name",
+                    "verification_remarks",
+                ]
+            },
+        ),
         (_("Money"), {"fields": ["fee_invoice", "damages_invoice", "damages_warned_on"]}),
     ]
     readonly_fields = [field for _title, options in fieldsets for field in options["fields"]]
@@ -147,7 +238,9 @@ class MeterRemovalAdmin(TenantScopedAdmin):
 
     @admin.display(description=_("stages and legal dates"))
     def stage_timeline(self, obj):
-        return render_to_string("applications/includes/stage_timeline.html", {"stages": clocks.timeline(obj.application)})
+        return render_to_string(
+            "applications/includes/stage_timeline.html", {"stages": clocks.timeline(obj.application)}
+        )
 
     @admin.display(description=_("next steps"))
     def next_steps(self, obj):
@@ -156,7 +249,8 @@ class MeterRemovalAdmin(TenantScopedAdmin):
         stage = obj.application.stage
         offered = [(code, spec[0]) for code, spec in STEPS.items() if spec[3] is None or stage in spec[3]]
         return format_html_join(
-            " ", '<a class="button" href="{}">{}</a>',
+            " ",
+            '<a class="button" href="{}">{}</a>',
             ((reverse("admin:removals_meterremoval_step", args=[obj.pk, code]), label) for code, label in offered),
         )
 
@@ -167,8 +261,14 @@ class MeterRemovalAdmin(TenantScopedAdmin):
         return [path("<int:pk>/step/<str:step>/", step, name="removals_meterremoval_step"), *super().get_urls()]
 
     def _page(self, request, *, title, form, removal=None, explanation=""):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "removal": removal,
-                   "explanation": explanation, "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "removal": removal,
+            "explanation": explanation,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "removals/admin/step.html", context)
 
     def step_view(self, request, pk, step):
@@ -197,7 +297,8 @@ class MeterRemovalAdmin(TenantScopedAdmin):
             account = accounts.select_related("tenant", "branch").first()
             meter = (
                 Meter.objects.filter(account=account, serial_number=data["serial_number"].strip()).first()
-                if account is not None else None
+                if account is not None
+                else None
             )
             if account is None:
                 form.add_error("account_code", _("No account with this subscriber code."))
@@ -206,15 +307,23 @@ class MeterRemovalAdmin(TenantScopedAdmin):
             else:
                 try:
                     removal, _created = services.open_case(
-                        account=account, meter=meter, reason=data["reason"], channel=data["channel"],
-                        actor=request.user, idempotency_key=data["idempotency_key"],
-                        reporter_name=data["reporter_name"], requested_by_consumer=data["requested_by_consumer"],
-                        natural_disaster=data["natural_disaster"], attendance_requested=data["attendance_requested"],
+                        account=account,
+                        meter=meter,
+                        reason=data["reason"],
+                        channel=data["channel"],
+                        actor=request.user,
+                        idempotency_key=data["idempotency_key"],
+                        reporter_name=data["reporter_name"],
+                        requested_by_consumer=data["requested_by_consumer"],
+                        natural_disaster=data["natural_disaster"],
+                        attendance_requested=data["attendance_requested"],
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    self.message_user(request, _("Case %(number)s is registered.") % {"number": removal.application.number})
+                    self.message_user(
+                        request, _("Case %(number)s is registered.") % {"number": removal.application.number}
+                    )
                     return redirect("admin:removals_meterremoval_change", removal.pk)
         return self._page(request, title=_("Open a meter removal case"), form=form)
 

@@ -30,18 +30,21 @@ class OpenCaseAdminForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason (§1.1)"), choices=Reason.choices)
     channel = forms.ChoiceField(label=_("Reported by"), choices=Channel.choices)
     reporter_name = forms.CharField(label=_("Name of the reporter"), max_length=200, required=False)
-    requested_by_consumer = forms.BooleanField(label=_("Verification at the consumer's request (paid, §1.3)"),
-                                               required=False)
+    requested_by_consumer = forms.BooleanField(
+        label=_("Verification at the consumer's request (paid, §1.3)"), required=False
+    )
     natural_disaster = forms.BooleanField(label=_("Ruined by a natural disaster (free, §1.5)"), required=False)
-    attendance_requested = forms.BooleanField(label=_("The consumer wishes to attend the stages (§2.3)"),
-                                              required=False)
+    attendance_requested = forms.BooleanField(
+        label=_("The consumer wishes to attend the stages (§2.3)"), required=False
+    )
     idempotency_key = IdempotencyKeyField()
 
 
 class RemovalForm(forms.Form):
     removed_at = datetime_field(_("Removed at"))
-    reading = forms.DecimalField(label=_("Reading at removal"), max_digits=12, decimal_places=3, min_value=0,
-                                 required=False)
+    reading = forms.DecimalField(
+        label=_("Reading at removal"), max_digits=12, decimal_places=3, min_value=0, required=False
+    )
     seals = forms.CharField(label=_("Seal numbers (comma-separated)"), max_length=200, required=False)
     consumer_present = forms.TypedChoiceField(
         label=_("Consumer present"), choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
@@ -50,8 +53,9 @@ class RemovalForm(forms.Form):
     photo = forms.FileField(label=_("Photo of the meter"), required=False)
     new_serial = forms.CharField(label=_("Replacement meter: factory number"), max_length=40, required=False)
     new_model = forms.CharField(label=_("Replacement meter: type"), max_length=100, required=False)
-    new_reading = forms.DecimalField(label=_("Replacement meter: opening reading"), max_digits=12, decimal_places=3,
-                                     min_value=0, required=False)
+    new_reading = forms.DecimalField(
+        label=_("Replacement meter: opening reading"), max_digits=12, decimal_places=3, min_value=0, required=False
+    )
     new_seal = forms.CharField(label=_("Replacement meter: seal number"), max_length=40, required=False)
 
     def clean_photo(self):
@@ -97,8 +101,9 @@ class PaymentForm(forms.Form):
 
 
 class RestoreForm(forms.Form):
-    note = forms.CharField(label=_("What was done to remove the cause"), widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False)
+    note = forms.CharField(
+        label=_("What was done to remove the cause"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class AppointmentForm(forms.Form):
@@ -109,4 +114,3 @@ class AppointmentForm(forms.Form):
 
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("Note to the consumer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-

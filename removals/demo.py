@@ -60,17 +60,24 @@ def seed(stdout):
         return []
     for meter_type, fee, value, costs in PRICES:
         MeterPrice.objects.update_or_create(
-            tenant=tenant, meter_type=meter_type,
-            defaults={"verification_fee": Decimal(fee), "meter_value": Decimal(value),
-                      "installation_cost": Decimal(costs), "source": SOURCE},
+            tenant=tenant,
+            meter_type=meter_type,
+            defaults={
+                "verification_fee": Decimal(fee),
+                "meter_value": Decimal(value),
+                "installation_cost": Decimal(costs),
+                "source": SOURCE,
+            },
         )
     RemovalSettings.objects.get_or_create(
-        tenant=tenant, defaults={"damages_payment_days": 10, "lab_name": "Azəriqaz Dövlət Yoxlama Laboratoriyası",
-                                 "lab_address": "Bakı, Yusif Səfərov küç. 23"},
+        tenant=tenant,
+        defaults={
+            "damages_payment_days": 10,
+            "lab_name": "Azəriqaz Dövlət Yoxlama Laboratoriyası",
+            "lab_address": "Bakı, Yusif Səfərov küç. 23",
+        },
     )
-    staff = (
-        StaffMembership.objects.for_tenant(tenant).select_related("user").order_by("pk").first()
-    )
+    staff = StaffMembership.objects.for_tenant(tenant).select_related("user").order_by("pk").first()
     actor = staff.user if staff is not None else None
     citizen = get_user_model().objects.filter(email=CITIZEN_EMAIL).first()
     today = tenant.today()
@@ -78,15 +85,23 @@ def seed(stdout):
     for code, holder, address, branch_code, serial, meter_type, years, stage in ACCOUNTS:
         branch = Branch.objects.for_tenant(tenant).get(code=branch_code)
         account, _created = SubscriberAccount.objects.update_or_create(
-            tenant=tenant, code=code, defaults={"holder_name": holder, "address": address, "branch": branch},
+            tenant=tenant,
+            code=code,
+            defaults={"holder_name": holder, "address": address, "branch": branch},
         )
         if citizen is not None and code in CITIZEN_ACCOUNTS:
             account.users.add(citizen)
         meter, _created = Meter.objects.get_or_create(
-            tenant=tenant, account=account, serial_number=serial,
-            defaults={"kind": Meter.Kind.GAS, "model": meter_type, "seal_number": f"MK-{serial[-6:]}",
-                      "installed_on": today - datetime.timedelta(days=5 * 365),
-                      "verification_due_on": today + datetime.timedelta(days=int(365 * years) - 20)},
+            tenant=tenant,
+            account=account,
+            serial_number=serial,
+            defaults={
+                "kind": Meter.Kind.GAS,
+                "model": meter_type,
+                "seal_number": f"MK-{serial[-6:]}",
+                "installed_on": today - datetime.timedelta(days=5 * 365),
+                "verification_due_on": today + datetime.timedelta(days=int(365 * years) - 20),
+            },
         )
         if stage is None or actor is None:
             continue
@@ -105,11 +120,14 @@ def _case_in_stage(tenant, account, meter, stage, actor, citizen, today):
     removed_on = calendar.add_working_days(today, -(3 + 3 * depth) if stage != "removed" else -7)
     tampering = stage in ("damages", "enforced", "verified")
     removal, _created = services.open_case(
-        account=account, meter=meter,
+        account=account,
+        meter=meter,
         reason=Reason.TAMPERING if tampering else (Reason.PERIODIC if depth % 2 else Reason.MALFUNCTION),
-        channel=Channel.FIELD_VISIT if tampering else Channel.CONSUMER_REQUEST, actor=actor,
+        channel=Channel.FIELD_VISIT if tampering else Channel.CONSUMER_REQUEST,
+        actor=actor,
         applicant=citizen if citizen is not None and citizen in account.users.all() else None,
-        idempotency_key=f"demo-{account.code}", attendance_requested=stage == "at_lab",
+        idempotency_key=f"demo-{account.code}",
+        attendance_requested=stage == "at_lab",
         requested_by_consumer=stage == "acts_issued",
     )
     if depth == 0:
@@ -117,22 +135,33 @@ def _case_in_stage(tenant, account, meter, stage, actor, citizen, today):
     removed_at = timezone.make_aware(datetime.datetime.combine(removed_on, datetime.time(11, 30)))
     seals = f"{meter.seal_number}, GZ-{meter.serial_number[-4:]}"
     removal = services.record_removal(
-        removal=removal, actor=actor, removed_at=removed_at, reading=Decimal("4821.337"), seals=seals,
-        consumer_present=True, bag_number=f"BAG-{meter.serial_number[-4:]}",
+        removal=removal,
+        actor=actor,
+        removed_at=removed_at,
+        reading=Decimal("4821.337"),
+        seals=seals,
+        consumer_present=True,
+        bag_number=f"BAG-{meter.serial_number[-4:]}",
     )
     if depth == 1:
         return removal
     intake_on = calendar.add_working_days(removed_on, 2)
     # The Sumqayıt case shows a seal that differs at intake (§2.2).
     removal = services.record_intake(
-        removal=removal, actor=actor, intake_on=intake_on, reading=Decimal("4821.337"),
+        removal=removal,
+        actor=actor,
+        intake_on=intake_on,
+        reading=Decimal("4821.337"),
         seals=seals if stage != "at_lab" else meter.seal_number,
     )
     if depth == 2:
         return removal
     result = Result.TAMPERED if tampering else Result.SUITABLE
     removal = services.record_verification(
-        removal=removal, actor=actor, result=result, verified_on=calendar.add_working_days(intake_on, 1),
+        removal=removal,
+        actor=actor,
+        result=result,
+        verified_on=calendar.add_working_days(intake_on, 1),
         certificate_number=f"DY-{meter.serial_number[-4:]}",
         valid_until=today + datetime.timedelta(days=5 * 365) if result == Result.SUITABLE else None,
         verifier_name="Kamran Əsədov",

@@ -287,6 +287,10 @@ def record_removal(
         application = locked.application
         if application.status == Status.SUBMITTED:
             transition(application=application, to_status=Status.IN_REVIEW, actor=actor, notify=False)
+        # Staff often record the removal after the fact: the case began no later than the removal.
+        StageClock.objects.filter(
+            application=application, stage=StageCode.REGISTERED, started_on__gt=removed_on
+        ).update(started_on=removed_on)
         clocks.enter_stage(application=application, stage=StageCode.REMOVED, actor=actor, start=removed_on)
         draw_up_act(removal=locked, kind=Act.Kind.REMOVAL, actor=actor)
     return locked

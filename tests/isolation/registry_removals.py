@@ -18,12 +18,21 @@ def _case(world):
         meter.kind = Meter.Kind.GAS
         meter.save(update_fields=["kind"])
         removal, _created = services.open_case(
-            account=world.account, meter=meter, reason=Reason.PERIODIC, channel=Channel.FIELD_VISIT,
-            actor=world.owner, idempotency_key=uuid.uuid4().hex,
+            account=world.account,
+            meter=meter,
+            reason=Reason.PERIODIC,
+            channel=Channel.FIELD_VISIT,
+            actor=world.owner,
+            idempotency_key=uuid.uuid4().hex,
         )
         return services.record_removal(
-            removal=removal, actor=world.owner, removed_at=timezone.now(), reading=Decimal("12.000"),
-            seals="ISO-1", consumer_present=True, bag_number="ISO-BAG",
+            removal=removal,
+            actor=world.owner,
+            removed_at=timezone.now(),
+            reading=Decimal("12.000"),
+            seals="ISO-1",
+            consumer_present=True,
+            bag_number="ISO-BAG",
         )
 
     return world.cached("removal_case", build)

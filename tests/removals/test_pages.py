@@ -22,10 +22,16 @@ def cast():
 
 def full_case(cast):
     removal = cast.removed(cast.case())
-    services.record_intake(removal=removal, actor=cast.staff, intake_on=datetime.date(2026, 4, 2),
-                           reading=Decimal("1234.500"), seals="A-1")
-    services.record_verification(removal=removal, actor=cast.staff, result=Result.TAMPERED,
-                                 verified_on=datetime.date(2026, 4, 3), certificate_number="N-1")
+    services.record_intake(
+        removal=removal, actor=cast.staff, intake_on=datetime.date(2026, 4, 2), reading=Decimal("1234.500"), seals="A-1"
+    )
+    services.record_verification(
+        removal=removal,
+        actor=cast.staff,
+        result=Result.TAMPERED,
+        verified_on=datetime.date(2026, 4, 3),
+        certificate_number="N-1",
+    )
     services.issue_acts(removal=removal, actor=cast.staff)
     services.charge_damages(removal=removal, actor=cast.staff)
     return MeterRemoval.objects.get(pk=removal.pk)
@@ -34,7 +40,9 @@ def full_case(cast):
 def test_case_page_shows_stages_results_acts_and_invoices(cast, client):
     removal = full_case(cast)
     client.force_login(cast.consumer)
-    page = client.get(tenant_reverse(cast.tenant, "removals:case_detail", kwargs={"number": removal.application.number}))
+    page = client.get(
+        tenant_reverse(cast.tenant, "removals:case_detail", kwargs={"number": removal.application.number})
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert "Meter removed, on its way to the lab" in text and "Tampered with" in text
@@ -119,8 +127,7 @@ def test_consumer_opens_a_verification_case_seeing_the_fee_first(cast, client):
 def test_suspended_meter_is_on_the_account_page(cast, client):
     removal = cast.case()  # tampering on a field visit suspends at once
     client.force_login(cast.consumer)
-    page = client.get(tenant_reverse(cast.tenant, "billing:account_detail", kwargs={"code": removal.application.account.code}))
+    page = client.get(
+        tenant_reverse(cast.tenant, "billing:account_detail", kwargs={"code": removal.application.account.code})
+    )
     assert "Supply suspended" in page.content.decode()
-
-
-

@@ -258,14 +258,14 @@ def test_acts_are_numbered_per_tenant_and_year(cast):
 
 def test_opening_a_case_twice_with_the_same_key_makes_one(cast):
     meter = cast.meter()
-    args = dict(
-        account=meter.account,
-        meter=meter,
-        reason=Reason.LEAK,
-        channel=Channel.CONSUMER_REQUEST,
-        actor=cast.consumer,
-        idempotency_key="a" * 32,
-    )
+    args = {
+        "account": meter.account,
+        "meter": meter,
+        "reason": Reason.LEAK,
+        "channel": Channel.CONSUMER_REQUEST,
+        "actor": cast.consumer,
+        "idempotency_key": "a" * 32,
+    }
     first, created = services.open_case(**args)
     again, created_again = services.open_case(**args)
     assert created and not created_again and first.pk == again.pk
