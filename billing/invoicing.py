@@ -8,6 +8,7 @@ application booked, or a month of a contract account's readings.
 """
 
 import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -337,4 +338,49 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
         due_on=due_on,
         language=language,
         render_pdf=render_pdf,
+    )
+
+
+# -- one-off charges -----------------------------------------------------------------------------
+
+
+def charge_line(*, service, description, amount, unit, vat_rate=ZERO, prices_include_vat=True, meter=None):
+    """An unsaved line of one fixed charge (a fee, damages): quantity 1 at ``amount``."""
+    quantity = Decimal("1.000")
+    if prices_include_vat and vat_rate:
+        net = (amount / (1 + vat_rate / 100)).quantize(Decimal("0.01"))
+        vat = amount - net
+        total = amount
+    else:
+        net = amount
+        vat = (amount * vat_rate / 100).quantize(Decimal("0.01"))
+        total = net + vat
+    return InvoiceLine(
+        service=service,
+        meter=meter,
+        description=description[:300],
+        quantity=quantity,
+        unit=unit,
+        unit_price=amount,
+        net_amount=net,
+        vat_amount=vat,
+        amount=total,
+        vat_rate=vat_rate,
+        prices_include_vat=prices_include_vat,
+    )
+
+
+def form_charge_invoice(*, account, lines, language, issued_on=None):
+    """Number and save an invoice of fixed charges (``charge_line``s) on ``account``, payable by
+    the usual payment day; the PDF is rendered after commit. Call it inside the transaction that
+    decided the charge."""
+    issued_on = issued_on or account.tenant.today()
+    return issue_invoice(
+        account=account,
+        lines=lines,
+        period_start=issued_on,
+        period_end=issued_on,
+        issued_on=issued_on,
+        due_on=due_date(account.tenant, issued_on),
+        language=language,
     )

@@ -12,6 +12,9 @@ class Service(models.TextChoices):
     HOT_WATER = "hot_water", _("Hot water")
     ELECTRICITY = "electricity", _("Electricity")
     GAS = "gas", _("Natural gas")
+    # One-off charges of the gas meter removal rules (W3): §1.3 verification fee, §2.7 damages.
+    VERIFICATION = "verification", _("State verification of a meter")
+    METER_DAMAGES = "meter_damages", _("Damages for a meter")
 
 
 class Tariff(TenantOwned):

@@ -14,6 +14,7 @@ from billing import charts
 from billing.models import Invoice, Payment
 from billing.services import account_balance
 from meters.models import Contract, Meter, Reading, SubscriberAccount
+from meters.selectors import account_suspensions
 from portal.dates import add_months
 
 # The account page lists this many of the latest invoices and payments; the rest are in the
@@ -75,6 +76,7 @@ class AccountPage:
     invoices: list
     payments: list
     charts: list
+    suspensions: list = ()  # open supply suspensions (W3, meters.SupplySuspension)
 
     @property
     def in_debt(self):
@@ -104,4 +106,5 @@ def account_page(account):
             .order_by("-paid_on", "-pk")[:RECENT_ROWS]
         ),
         charts=charts.build_charts(meters, readings, today=today),
+        suspensions=account_suspensions(account),
     )

@@ -5,10 +5,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from meters.models import Meter, Reading
+from meters.models import Meter, Reading, SupplySuspension
 
 # The usual consumption is measured over the accepted readings of the last year.
 HISTORY_DAYS = 365
@@ -40,8 +40,6 @@ UNIT_BY_KIND = {
 THOUSANDTH = Decimal("0.001")
 
 
-
-
 @dataclass
 class MeterSummary:
     meter: Meter
@@ -50,6 +48,7 @@ class MeterSummary:
     has_accepted_reading: bool
     usual_daily: Decimal | None  # None: too little history
     verification_expired: bool = False  # on the day the summary was made for
+    supply_suspended: bool = False  # an open SupplySuspension (W3): no readings are taken for it
 
     @property
     def unit(self):
@@ -78,6 +77,7 @@ def meter_summaries(meters, today):
         last_date=Subquery(latest.values("reading_date")[:1]),
         first_value=Subquery(first_in_window.values("value")[:1]),
         first_date=Subquery(first_in_window.values("reading_date")[:1]),
+        supply_suspended=Exists(open_suspensions().filter(meter=OuterRef("pk"))),
     )
     return [summarize(meter, today) for meter in rows]
 
@@ -97,6 +97,7 @@ def summarize(meter, today):
         has_accepted_reading=has_reading,
         usual_daily=usual_daily,
         verification_expired=meter.verification_expired(today),
+        supply_suspended=bool(getattr(meter, "supply_suspended", False)),
     )
 
 
@@ -107,3 +108,13 @@ def active_meters(account):
 def normalize_serial(value):
     """Factory numbers are compared without case and spaces: "sn 70 0001" is "SN700001"."""
     return "".join((value or "").split()).upper()
+
+
+def open_suspensions():
+    """Suspensions of supply not restored yet (gas meter removal rules §1.2, §2.8)."""
+    return SupplySuspension.objects.filter(restored_at__isnull=True)
+
+
+def account_suspensions(account):
+    """The account's open suspensions, for its page: one query."""
+    return list(open_suspensions().filter(account=account).select_related("meter").order_by("-suspended_at"))

@@ -39,7 +39,7 @@ CATALOGUE = [
     EService(
         Workflow.METER_REMOVAL, _("Removal, verification and reinstallation of a meter"),
         _("Follow the removal of your meter, its verification and the acts."),
-        "meters:removals", _("Citizens"),
+        "removals:my_cases", _("Citizens"),
     ),
     EService(
         Workflow.LEGAL_CABINET, _("Legal consumer cabinet"),

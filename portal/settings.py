@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "readings",
     "cabinet",
     "connections",
+    "removals",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -292,6 +293,16 @@ CELERY_BEAT_SCHEDULE = {
     "purge-stale-photo-drafts": {
         "task": "readings.tasks.purge_stale_photo_drafts",
         "schedule": env.int("PHOTO_DRAFT_PURGE_SECONDS", default=3600),
+    },
+    # W3: stages past their legal date are reported to the branch once (StageClock.overdue_noticed_on).
+    "notice-overdue-removal-stages": {
+        "task": "removals.tasks.notice_overdue_stages",
+        "schedule": env.int("REMOVAL_OVERDUE_SWEEP_SECONDS", default=3600),
+    },
+    # W3 acts whose PDF task was lost (broker down) are rendered late.
+    "render-missing-act-pdfs": {
+        "task": "removals.tasks.render_missing_act_pdfs",
+        "schedule": env.int("ACT_PDF_SWEEP_SECONDS", default=300),
     },
 }
 # A pending notification younger than this is left to its own on_commit publish.

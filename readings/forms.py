@@ -106,6 +106,15 @@ class ReadingLineForm(forms.Form):
                 )
             # A meter not registered on the account (new, or a replacement): kept and checked on site.
             self.unlisted = True
+        elif self.summary.supply_suspended:
+            # Gas meter removal rules §1.2/§2.8: while the supply is suspended the meter is not read.
+            raise ValidationError(
+                _(
+                    "The supply to this meter is suspended, so no reading is taken for it now. It is read again "
+                    "once the supply is restored."
+                ),
+                code="supply_suspended",
+            )
         return serial
 
     def clean_photo(self):

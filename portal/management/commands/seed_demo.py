@@ -18,7 +18,7 @@ from django.utils import translation
 from portal import demo
 
 # Bottom layer first: the cabinet seeds contracts and invoices over the tariffs billing seeded.
-DEMO_APPS = ["accounts", "meters", "applications", "billing", "readings", "cabinet", "connections"]
+DEMO_APPS = ["accounts", "meters", "applications", "billing", "readings", "cabinet", "connections", "removals"]
 
 
 def app_demo_modules():
