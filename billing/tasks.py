@@ -89,3 +89,21 @@ def render_monthly_report(self, report_id):
             return "failed"
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
     return "rendered"
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def run_billing_chunks(self, run_id):
+    """Write chunks of billing run ``run_id`` until none is left (billing/run/chunks.py).
+
+    Idempotent: a chunk is claimed under a row lock and marked done in the transaction that
+    writes it, so a retry, a redelivery or a second worker only takes what is still to do.
+    """
+    from billing.run.chunks import work_on_run
+
+    try:
+        return work_on_run(run_id)
+    except Exception as error:
+        logger.exception("Billing run %s failed in a chunk", run_id)
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
