@@ -137,9 +137,7 @@ class InvoiceLine(models.Model):
     # What the invoice printed, kept as it was: the tariff and the readings may be corrected later.
     vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default=0)
     prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
-    previous_value = models.DecimalField(
-        _("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True
-    )
+    previous_value = models.DecimalField(_("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True)
     previous_date = models.DateField(_("previous reading date"), null=True, blank=True)
     current_value = models.DecimalField(_("current reading"), max_digits=12, decimal_places=3, null=True, blank=True)
     current_date = models.DateField(_("current reading date"), null=True, blank=True)

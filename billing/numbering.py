@@ -1,6 +1,5 @@
 """Invoice numbers, payment references and due dates: the identifiers printed on an invoice."""
 
-
 from django.db import IntegrityError, transaction
 
 from billing.models import InvoiceSequence

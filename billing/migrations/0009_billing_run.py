@@ -4,36 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# The Luhn check digit of billing.numbering.luhn_check_digit, for the set-based billing run on
-# PostgreSQL (billing/run/postgres.py): the payment references of a million invoices are computed
-# in the INSERT … SELECT instead of a round trip through Python.
-LUHN_SQL = """
-CREATE OR REPLACE FUNCTION billing_luhn_digit(payload text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT ((10 - COALESCE(SUM(
-        CASE WHEN pos % 2 = 0
-             THEN CASE WHEN digit * 2 > 9 THEN digit * 2 - 9 ELSE digit * 2 END
-             ELSE digit END
-    ), 0) % 10) % 10)::text
-    FROM (
-        SELECT pos, substr(reverse(payload), pos + 1, 1)::int AS digit
-        FROM generate_series(0, length(payload) - 1) AS pos
-    ) AS digits
-$$;
-"""
-
-
-def create_luhn_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(LUHN_SQL, params=None)
-
-
-def drop_luhn_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS billing_luhn_digit(text)", params=None)
-
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -97,5 +67,4 @@ class Migration(migrations.Migration):
             model_name='billingrunchunk',
             constraint=models.UniqueConstraint(fields=('run', 'first_account_id'), name='billing_run_chunk_unique_start'),
         ),
-        migrations.RunPython(create_luhn_function, drop_luhn_function),
     ]

@@ -66,7 +66,10 @@ def plan_chunks(run, *, chunk_accounts=CHUNK_ACCOUNTS):
         starts = [row[0] for row in cursor.fetchall()]
     ends = starts[1:] + [None]
     BillingRunChunk.objects.bulk_create(
-        [BillingRunChunk(run=run, first_account_id=start, end_account_id=end) for start, end in zip(starts, ends)]
+        [
+            BillingRunChunk(run=run, first_account_id=start, end_account_id=end)
+            for start, end in zip(starts, ends, strict=True)
+        ]
     )
     run.chunks_total = len(starts)
     run.save(update_fields=["chunks_total"])
@@ -75,14 +78,14 @@ def plan_chunks(run, *, chunk_accounts=CHUNK_ACCOUNTS):
 def finish_run_if_done(run_id):
     """Mark the run done once no chunk is left (by whichever worker wrote the last one)."""
     pending = BillingRunChunk.objects.filter(run_id=run_id, done=False)
-    return BillingRun.objects.filter(pk=run_id, status=BillingRun.Status.RUNNING).exclude(
-        pk__in=pending.values("run_id")
-    ).update(status=BillingRun.Status.DONE, finished_at=timezone.now())
+    return (
+        BillingRun.objects.filter(pk=run_id, status=BillingRun.Status.RUNNING)
+        .exclude(pk__in=pending.values("run_id"))
+        .update(status=BillingRun.Status.DONE, finished_at=timezone.now())
+    )
 
 
 def run_progress(run):
     """(chunks done, chunks total, invoices formed, lines formed): one aggregate query."""
-    totals = run.chunks.aggregate(
-        done=Count("pk", filter=Q(done=True)), invoices=Sum("invoices"), lines=Sum("lines")
-    )
+    totals = run.chunks.aggregate(done=Count("pk", filter=Q(done=True)), invoices=Sum("invoices"), lines=Sum("lines"))
     return totals["done"], run.chunks_total, totals["invoices"] or 0, totals["lines"] or 0

@@ -17,11 +17,11 @@ from accounts.models import OrganizationMembership
 from billing.invoicing import priced_lines
 from billing.models import Invoice, InvoiceLine, Tariff
 from billing.numbering import invoice_number, payment_reference, period_due_date, reserve_invoice_sequences
-from billing.run.chunks import billable_accounts
+from billing.run.selection import billable_accounts
+from billing.selectors_cabinet import meter_consumption_rows
 from billing.services import ZERO
 from meters.models import Meter, Reading
 from portal.dates import month_end
-from billing.selectors_cabinet import meter_consumption_rows
 
 
 class TariffBook:
@@ -124,7 +124,7 @@ def write_chunk(chunk):
     ]
     Invoice.objects.bulk_create(invoices)
     all_lines = []
-    for invoice, (_account, lines) in zip(invoices, planned):
+    for invoice, (_account, lines) in zip(invoices, planned, strict=True):
         for line in lines:
             line.invoice = invoice
         all_lines += lines

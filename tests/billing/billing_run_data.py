@@ -32,9 +32,7 @@ def seed_month(tenant, branch, *, accounts=6):
     make_tariff(tenant, service="wastewater", blocks=((None, "0.35"),), valid_from=day(16))
     # Electricity: two bounded blocks and no unbounded one (the rest priced at the last block).
     make_tariff(tenant, service="electricity", blocks=(("200", "0.084"), ("300", "0.1")), vat_rate="18")
-    make_tariff(
-        tenant, service="hot_water", blocks=((None, "2.1234"),), vat_rate="20", include_vat=False
-    )
+    make_tariff(tenant, service="hot_water", blocks=((None, "2.1234"),), vat_rate="20", include_vat=False)
     make_tariff(
         tenant,
         service="water",

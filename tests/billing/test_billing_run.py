@@ -47,7 +47,8 @@ def test_the_run_forms_the_invoices_the_per_invoice_path_forms(tenant, accounts)
     InvoiceLine.objects.all().delete()
     Invoice.objects.all().delete()
     InvoiceSequence.objects.all().delete()
-    for account in SubscriberAccount.objects.for_tenant(tenant).filter(is_active=True).select_related("tenant", "branch").order_by("pk"):
+    active = SubscriberAccount.objects.for_tenant(tenant).filter(is_active=True)
+    for account in active.select_related("tenant", "branch").order_by("pk"):
         form_period_invoice(
             account=account, period_start=PERIOD, period_end=PERIOD_END, issued_on=ISSUED_ON, render_pdf=False
         )
