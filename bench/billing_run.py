@@ -171,7 +171,7 @@ def main():
     )
     print(
         f"run: {invoices} invoices, {lines} lines in {elapsed:.1f} s = {invoices / elapsed:,.0f} invoices/s; "
-        f"status {run.status}"
+        f"status {run.status}; load average {os.getloadavg()[0]:.1f}"
     )
     sequence = InvoiceSequence.objects.get(tenant=tenant, year=ISSUED_ON.year).last_value
     print(f"numbers 1…{sequence}, gap-free: {sequence == invoices}")

@@ -324,3 +324,28 @@ class BillingRunChunk(models.Model):
 
     def __str__(self):
         return f"{self.run_id}: {self.first_account_id}–{self.end_account_id or '…'}"
+
+
+class InvoicePack(TenantOwned):
+    """One merged PDF of a company's invoices for a month (its contracts' accounts), for the
+    cabinet (#12, goal 3). Built by a task from the invoices' own PDFs, each rendered once and
+    kept; rebuilt when the month's invoices have changed since."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="packs/%Y/%m/", blank=True)
+    # The invoices merged, as "id,id,…": a pack whose invoices differ from the month's is stale.
+    invoice_ids = models.TextField(_("invoices merged"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("invoice pack")
+        verbose_name_plural = _("invoice packs")
+        constraints = [models.UniqueConstraint(fields=["tenant", "organization", "period"], name="invoice_pack_unique")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.period:%Y-%m}"
