@@ -246,4 +246,4 @@ class BillingRunAdmin(TenantScopedAdmin):
         for run in queryset.select_related("tenant"):
             start_billing_run(tenant=run.tenant, period=run.period, started_by=run.started_by)
             count += 1
-        self.message_user(request, ngettext("%d run resumed.", "%d runs resumed.", count) % count)
+        self.message_user(request, _("Billing runs resumed: %(count)s.") % {"count": count})
