@@ -225,7 +225,10 @@ def _lines_sql(chunk, params):
         WHERE a.tenant_id = %(tenant)s AND a.is_active AND a.id >= %(first)s {upper_bound}
           AND NOT EXISTS (
               SELECT 1 FROM {t["invoice"]} i
-              WHERE i.account_id = a.id AND i.status <> %(cancelled)s
+              -- The range again, so the planner reads only the chunk's invoices (an index range)
+              -- instead of hashing the whole table, which grows to a million rows during the run.
+              WHERE i.account_id = a.id AND i.account_id >= %(first)s {upper_bound.replace("a.id", "i.account_id")}
+                AND i.status <> %(cancelled)s
                 AND i.period_start <= %(end_day)s AND i.period_end >= %(start)s)
     ),
     meters AS (
@@ -235,7 +238,9 @@ def _lines_sql(chunk, params):
                CASE WHEN b.value IS NULL THEN m.installed_on ELSE b.reading_date END AS start_date,
                GREATEST(e.value - COALESCE(b.value, m.initial_reading), 0) AS consumption
         FROM accounts acc
+        -- The range again: an index range over the chunk's meters, not a scan of all of them.
         JOIN {t["meter"]} m ON m.account_id = acc.id AND m.installed_on <= %(end_day)s
+             AND m.account_id >= %(first)s {upper_bound.replace("a.id", "m.account_id")}
         CROSS JOIN LATERAL (
             SELECT r.value, r.reading_date FROM {t["reading"]} r
             WHERE r.meter_id = m.id AND r.status = %(accepted)s
