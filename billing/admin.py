@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from billing import services
-from billing.models import Invoice, InvoiceLine, Payment, Tariff, TariffBlock
+from billing.models import BillingRun, Invoice, InvoiceLine, Payment, Tariff, TariffBlock
+from billing.run.planning import run_progress, start_billing_run
 from portal.admin_site import TenantScopedAdmin, TenantScopedInline
+from portal.dates import month_start
 from portal.urls_helpers import tenant_reverse
 
 
@@ -173,3 +175,75 @@ class PaymentAdmin(TenantScopedAdmin):
             messages.error(request, "; ".join(error.messages))
             raise
         obj.pk, obj.tenant_id, obj.recorded_by = payment.pk, payment.tenant_id, payment.recorded_by
+
+
+class BillingRunForm(forms.ModelForm):
+    class Meta:
+        model = BillingRun
+        fields = ["tenant", "period"]
+        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"period": _("Any day of the month to bill; the run bills the whole month.")}
+
+    def clean_period(self):
+        # One run per month whatever day was typed: the unique check sees the first day.
+        period = self.cleaned_data.get("period")
+        return month_start(period) if period else period
+
+
+@admin.register(BillingRun)
+class BillingRunAdmin(TenantScopedAdmin):
+    """Staff start a tenant's monthly billing run here and watch its progress; the workers write
+    its chunks (billing/run/). The page refreshes itself while the run is going (no JavaScript)."""
+
+    form = BillingRunForm
+    change_form_template = "admin/billing/billingrun/change_form.html"
+    list_display = ["period_label", "tenant", "status", "progress_bar", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["tenant"]
+    actions = ["resume_runs"]
+    readonly_fields = ["progress_bar", "issued_on", "status", "started_by", "created_at", "finished_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [f for f in ["tenant", "period"] if f not in (self.get_exclude(request, obj) or [])]
+        return ["tenant", "period", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["tenant", "period", *self.readonly_fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("month"), ordering="period")
+    def period_label(self, run):
+        return f"{run.period:%Y-%m}"
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, run):
+        done, total, invoices, lines = run_progress(run)
+        percent = 100 if not total else done * 100 // total
+        return format_html(
+            '<progress value="{}" max="{}" aria-label="{}">{} %</progress> {}',
+            done,
+            total or 1,
+            _("progress"),
+            percent,
+            _("%(done)s of %(total)s chunks, %(invoices)s invoices, %(lines)s lines")
+            % {"done": done, "total": total, "invoices": invoices, "lines": lines},
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        run = start_billing_run(tenant=obj.tenant, period=obj.period, started_by=request.user)
+        obj.pk, obj.issued_on, obj.status = run.pk, run.issued_on, run.status
+
+    @admin.action(description=_("Resume the unfinished chunks"), permissions=["change"])
+    def resume_runs(self, request, queryset):
+        count = 0
+        for run in queryset.select_related("tenant"):
+            start_billing_run(tenant=run.tenant, period=run.period, started_by=run.started_by)
+            count += 1
+        self.message_user(request, _("Billing runs resumed: %(count)s.") % {"count": count})

@@ -2,18 +2,24 @@
 only billing knows (the readings billed, the VAT rates, the payment QR code of the tenant's
 national standard)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from billing.models import Invoice
 from billing.payment_qr import invoice_payment_payload, qr_png_data_uri
-from portal import pdf
+from billing.pdf_batch import renderer
 
 # The national name of the payee's taxpayer number, printed as it is in every language: a Russian
 # utility's number is its INN also on an invoice read in Azerbaijani.
+logger = logging.getLogger(__name__)
+
 TAX_NUMBER_NAMES = {"AZ": "VÖEN", "RU": "ИНН", "UZ": "STIR"}
 
 
@@ -76,8 +82,32 @@ def invoice_pdf_extras(invoice):
 
 
 def render_invoice_pdf_bytes(invoice):
-    return pdf.render_invoice_pdf_bytes(invoice, invoice_pdf_extras(invoice))
+    """Through this process's renderer (stylesheet and fonts parsed once, billing/pdf_batch.py)."""
+    return renderer().render(invoice, invoice_pdf_extras(invoice))
 
 
 def store_invoice_pdf(invoice):
-    return pdf.store_invoice_pdf(invoice, invoice_pdf_extras(invoice))
+    """Render and keep the invoice's PDF, under the name portal.pdf.store_invoice_pdf gives it."""
+    content = render_invoice_pdf_bytes(invoice)
+    invoice.pdf.save(f"{invoice.tenant.slug}/{invoice.number}.pdf", ContentFile(content), save=False)
+    invoice.save(update_fields=["pdf"])
+    return invoice.pdf.name
+
+
+def ensure_invoice_pdf(invoice_id):
+    """The invoice with its PDF, rendered now under the row lock unless it has one; None when
+    it is gone. Rendering errors are logged and leave it without a PDF (the caller says so)."""
+    try:
+        with transaction.atomic():
+            invoice = (
+                Invoice.objects.select_for_update(of=("self",))
+                .select_related("tenant", "account", "account__branch", "application")
+                .filter(pk=invoice_id)
+                .first()
+            )
+            if invoice is not None and not invoice.pdf:
+                store_invoice_pdf(invoice)
+            return invoice
+    except Exception:
+        logger.exception("Rendering the PDF of invoice %s on download failed", invoice_id)
+        return None

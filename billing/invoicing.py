@@ -17,7 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, Service
-from billing.numbering import due_date, invoice_number, next_invoice_sequence, payment_reference
+from billing.numbering import (
+    due_date,
+    invoice_number,
+    next_invoice_sequence,
+    payment_reference,
+    period_due_date,
+)
 from billing.selectors_cabinet import consumption_by_meter
 from billing.services import (
     SERVICES_BY_METER_KIND,
@@ -121,9 +127,14 @@ def correction_lines(*, account, reading):
     return lines
 
 
-def priced_lines(*, account, reading, consumption, period_start, previous_value=None, previous_date=None):
+def priced_lines(
+    *, account, reading, consumption, period_start, previous_value=None, previous_date=None, tariff_for=None
+):
     """Unsaved InvoiceLines of one meter's consumption up to ``reading``: per billed service, one
     per tariff block, priced with the tariff in force on the reading date.
+
+    ``tariff_for(service, on)`` finds that tariff; by default ``tariff_in_force`` (a query), the
+    billing run passes one that looks it up in the tariffs it loaded once (billing/run/portable.py).
 
     Each line keeps the two readings the consumption is measured between (``previous_value`` on
     ``previous_date``, by default ``period_start``, and ``reading``) and the VAT terms of its
@@ -131,14 +142,15 @@ def priced_lines(*, account, reading, consumption, period_start, previous_value=
     """
     lines = []
     meter = reading.meter
+    if tariff_for is None:
+
+        def tariff_for(service, on):
+            return tariff_in_force(
+                tenant=account.tenant, service=service, category=account.category, branch=account.branch, on=on
+            )
+
     for service in SERVICES_BY_METER_KIND[meter.kind]:
-        tariff = tariff_in_force(
-            tenant=account.tenant,
-            service=service,
-            category=account.category,
-            branch=account.branch,
-            on=reading.reading_date,
-        )
+        tariff = tariff_for(service, reading.reading_date)
         if tariff is None:
             # Staff have not entered this price: the reading is still booked, and the missing
             # line is logged rather than guessed.
@@ -325,10 +337,7 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
     if not lines:
         return None
     issued_on = issued_on or tenant.today()
-    # Payment by the 10th of the month after the billing period; a late invoice gets its own term.
-    due_on = due_date(tenant, period_end)
-    if due_on < issued_on:
-        due_on = due_date(tenant, issued_on)
+    due_on = period_due_date(tenant, period_end, issued_on)
     return issue_invoice(
         account=account,
         lines=lines,

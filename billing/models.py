@@ -101,6 +101,18 @@ class Invoice(TenantOwned):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
     language = models.CharField(_("language"), max_length=8)
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="invoices/%Y/%m/", blank=True)
+    # Formed by a monthly billing run: its PDF is rendered on demand (first download, a pack),
+    # not by the sweep, which would otherwise render a million of them up front (#12, goal 3).
+    # No index: the run's inserts stay cheap, and the run is looked up from its invoices only.
+    billing_run = models.ForeignKey(
+        "billing.BillingRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("billing run"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -128,9 +140,7 @@ class InvoiceLine(models.Model):
     # What the invoice printed, kept as it was: the tariff and the readings may be corrected later.
     vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default=0)
     prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
-    previous_value = models.DecimalField(
-        _("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True
-    )
+    previous_value = models.DecimalField(_("previous reading"), max_digits=12, decimal_places=3, null=True, blank=True)
     previous_date = models.DateField(_("previous reading date"), null=True, blank=True)
     current_value = models.DecimalField(_("current reading"), max_digits=12, decimal_places=3, null=True, blank=True)
     current_date = models.DateField(_("current reading date"), null=True, blank=True)
@@ -251,3 +261,94 @@ class MonthlyReport(TenantOwned):
 
     def __str__(self):
         return f"{self.contract_id} {self.period:%Y-%m}"
+
+
+class BillingRun(TenantOwned):
+    """The monthly billing run of a tenant for one month: invoices for every active account's
+    consumption in the month, formed set-based in chunks of account ids (billing/run/).
+
+    One run per tenant and month: starting it again resumes its unfinished chunks, and a chunk
+    skips accounts already invoiced for the month, so a rerun changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    issued_on = models.DateField(_("issued on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period", "-pk"]
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+        constraints = [models.UniqueConstraint(fields=["tenant", "period"], name="billing_run_unique_per_month")]
+
+    def __str__(self):
+        return f"{self.tenant_id} {self.period:%Y-%m}"
+
+
+class BillingRunChunk(models.Model):
+    """Accounts ``first_account_id`` <= id < ``end_account_id`` (None: no upper bound) of a run.
+
+    A worker claims a chunk with SELECT … FOR UPDATE SKIP LOCKED and holds the row lock for the
+    chunk's whole transaction: the lock is the "running" state, so a worker that dies releases
+    the chunk by rolling back and any other worker (or a rerun) takes it up again.
+    """
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
+    first_account_id = models.BigIntegerField(_("first account id"))
+    end_account_id = models.BigIntegerField(_("end account id (excluded)"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    invoices = models.PositiveIntegerField(_("invoices formed"), default=0)
+    lines = models.PositiveIntegerField(_("lines formed"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "first_account_id"]
+        verbose_name = _("billing run chunk")
+        verbose_name_plural = _("billing run chunks")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first_account_id"], name="billing_run_chunk_unique_start")
+        ]
+        indexes = [models.Index(fields=["run", "done"], name="billing_run_chunk_pending")]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.first_account_id}–{self.end_account_id or '…'}"
+
+
+class InvoicePack(TenantOwned):
+    """One merged PDF of a company's invoices for a month (its contracts' accounts), for the
+    cabinet (#12, goal 3). Built by a task from the invoices' own PDFs, each rendered once and
+    kept; rebuilt when the month's invoices have changed since."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="packs/%Y/%m/", blank=True)
+    # The invoices merged, as "id,id,…": a pack whose invoices differ from the month's is stale.
+    invoice_ids = models.TextField(_("invoices merged"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("invoice pack")
+        verbose_name_plural = _("invoice packs")
+        constraints = [models.UniqueConstraint(fields=["tenant", "organization", "period"], name="invoice_pack_unique")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.period:%Y-%m}"

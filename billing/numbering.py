@@ -1,6 +1,5 @@
 """Invoice numbers, payment references and due dates: the identifiers printed on an invoice."""
 
-
 from django.db import IntegrityError, transaction
 
 from billing.models import InvoiceSequence
@@ -18,6 +17,13 @@ REFERENCE_ACCOUNT_DIGITS = 20
 
 def next_invoice_sequence(tenant, year):
     """The next invoice sequence value of ``tenant`` and ``year``; the caller's transaction holds the lock."""
+    return reserve_invoice_sequences(tenant, year, 1)
+
+
+def reserve_invoice_sequences(tenant, year, count):
+    """The first of ``count`` consecutive sequence values of ``tenant`` and ``year``, reserved
+    in one update (the billing run numbers a chunk's invoices as one block); the caller's
+    transaction holds the lock until it commits, so a rolled-back chunk leaves no gap."""
     try:
         # A savepoint: two first invoices of a year racing on the insert must not abort the
         # caller's transaction; the loser simply locks the winner's row below.
@@ -26,9 +32,10 @@ def next_invoice_sequence(tenant, year):
     except IntegrityError:
         sequence = InvoiceSequence.objects.get(tenant=tenant, year=year)
     sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
+    first = sequence.last_value + 1
+    sequence.last_value += count
     sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+    return first
 
 
 def invoice_number(tenant, year, sequence):
@@ -71,6 +78,13 @@ def payment_reference(account_code, year, sequence):
 
 def is_valid_reference(reference):
     return reference.isdigit() and len(reference) > 1 and luhn_check_digit(reference[:-1]) == reference[-1]
+
+
+def period_due_date(tenant, period_end, issued_on):
+    """The payment term of a period invoice: by the 10th of the month after the billing period;
+    an invoice issued after that day gets its own term."""
+    due_on = due_date(tenant, period_end)
+    return due_on if due_on >= issued_on else due_date(tenant, issued_on)
 
 
 def due_date(tenant, issued_on):

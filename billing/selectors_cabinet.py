@@ -109,13 +109,19 @@ def consumption_by_meter(account, first_day, last_day):
     """Per meter of the account: the latest accepted reading between ``first_day`` and
     ``last_day`` minus the last accepted reading before ``first_day`` (the reading at
     installation for a meter without one); 0 for a meter without a reading in the range."""
+    return meter_consumption_rows(Meter.objects.filter(account=account), first_day, last_day)
+
+
+def meter_consumption_rows(meters, first_day, last_day):
+    """``consumption_by_meter`` of the meters ``meters`` (of one account, or of a chunk of the
+    billing run's accounts), in one query."""
     accepted = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.ACCEPTED).order_by(
         "-reading_date", "-pk"
     )
     within = accepted.filter(reading_date__gte=first_day, reading_date__lte=last_day)
     before = accepted.filter(reading_date__lt=first_day)
     meters = (
-        Meter.objects.filter(account=account, installed_on__lte=last_day)
+        meters.filter(installed_on__lte=last_day)
         .annotate(
             end_value=Subquery(within.values("value")[:1]),
             end_date=Subquery(within.values("reading_date")[:1]),

@@ -37,8 +37,6 @@ def money(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-
-
 # -- tariffs -------------------------------------------------------------------------------------
 
 

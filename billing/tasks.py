@@ -57,6 +57,8 @@ def render_missing_invoice_pdfs():
     ids = list(
         Invoice.objects.filter(pdf="", created_at__lte=timezone.now() - SWEEP_GRACE)
         .exclude(status=Invoice.Status.CANCELLED)
+        # A billing run's invoices get their PDF on demand (first download, a pack), not up front.
+        .filter(billing_run__isnull=True)
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
@@ -89,3 +91,35 @@ def render_monthly_report(self, report_id):
             return "failed"
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
     return "rendered"
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def run_billing_chunks(self, run_id):
+    """Write chunks of billing run ``run_id`` until none is left (billing/run/chunks.py).
+
+    Idempotent: a chunk is claimed under a row lock and marked done in the transaction that
+    writes it, so a retry, a redelivery or a second worker only takes what is still to do.
+    """
+    from billing.run.chunks import work_on_run
+
+    try:
+        return work_on_run(run_id)
+    except Exception as error:
+        logger.exception("Billing run %s failed in a chunk", run_id)
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def build_invoice_pack(self, pack_id):
+    """Build a company's monthly pack (billing/packs.py); idempotent: a current pack is left as it is."""
+    from billing.packs import build_pack
+
+    try:
+        return build_pack(pack_id)
+    except Exception as error:
+        logger.exception("Building invoice pack %s failed", pack_id)
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error

@@ -130,7 +130,24 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, rendered):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_an_invoice_not_rendered_yet_shows_a_being_prepared_page(client, user, invoice):
+def test_an_invoice_not_rendered_yet_is_rendered_on_the_first_download(client, user, invoice):
+    client.force_login(user)
+
+    response = client.get(url(invoice))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    invoice.refresh_from_db()
+    assert invoice.pdf
+
+
+def test_an_invoice_that_cannot_be_rendered_now_shows_a_being_prepared_page(client, user, invoice, monkeypatch):
+    from billing import pdf_batch
+
+    def broken(*args):
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(pdf_batch.InvoiceRenderer, "render", broken)
     client.force_login(user)
 
     response = client.get(url(invoice))

@@ -82,6 +82,18 @@ def invoice_pdf(world):
     return owned(world, {"number": world.invoice.number})
 
 
+@covers("billing:invoice_page")
+def invoice_page(world):
+    return owned(world, {"number": world.invoice.number})
+
+
+@covers("billing:invoice_pack")
+def invoice_pack(world):
+    # The company's contract with tenant A makes the month's pack reachable there (a month
+    # without invoices answers 200 with "no invoices"): members only, tenant A only.
+    return owned(world, {"organization_id": world.contract.organization_id, "period": "2026-10"})
+
+
 @covers("billing:account_detail")
 def account_detail(world):
     return owned(world, {"code": world.account.code})
