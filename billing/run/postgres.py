@@ -173,6 +173,7 @@ def _lines_sql(chunk, params):
         "membership": OrganizationMembership._meta.db_table,
         "user": User._meta.db_table,
         "invoice": Invoice._meta.db_table,
+        "line": InvoiceLine._meta.db_table,
         "meter": Meter._meta.db_table,
         "reading": Reading._meta.db_table,
         "tariff": Tariff._meta.db_table,
@@ -229,7 +230,9 @@ def _lines_sql(chunk, params):
               -- instead of hashing the whole table, which grows to a million rows during the run.
               WHERE i.account_id = a.id AND i.account_id >= %(first)s {upper_bound.replace("a.id", "i.account_id")}
                 AND i.status <> %(cancelled)s
-                AND i.period_start <= %(end_day)s AND i.period_end >= %(start)s)
+                AND i.period_start <= %(end_day)s AND i.period_end >= %(start)s
+                -- One-off charges (connection fee, verification fee, damages) bill no readings.
+                AND EXISTS (SELECT 1 FROM {t["line"]} l WHERE l.invoice_id = i.id AND l.current_date IS NOT NULL))
     ),
     meters AS (
         SELECT m.id AS meter_id, m.kind, m.serial_number, acc.id AS account_id, acc.category, acc.branch_id,

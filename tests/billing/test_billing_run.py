@@ -193,3 +193,23 @@ def test_postgresql_takes_the_set_based_path():
     from billing.run import postgres
 
     assert postgres.supported()
+
+
+def test_a_one_off_charge_in_the_month_does_not_stop_the_consumption_invoice(tenant, accounts):
+    # W3's verification fee (or W2's connection fee) bills no readings: the month is still billed.
+    from billing.invoicing import charge_line, form_charge_invoice
+    from billing.models import Service
+
+    account = accounts[1]
+    form_charge_invoice(
+        account=account,
+        lines=[
+            charge_line(service=Service.VERIFICATION, description="Verification fee", amount=Decimal("7.29"), unit="")
+        ],
+        language="en",
+        issued_on=day(5),
+    )
+
+    run_month(tenant)
+
+    assert Invoice.objects.filter(account=account).count() == 2
