@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -231,6 +233,16 @@ STORAGES = {
         )
     },
 }
+# Many machines: with S3_BUCKET set, public media and private files live on an S3-compatible
+# object store that every web and worker process shares (portal/storage.py, README.md "Object
+# storage"); the local disk above stays the embedded default.
+S3_STORAGES = s3_storages(env)
+if S3_STORAGES:
+    STORAGES.update(S3_STORAGES)
+# Private downloads on S3: streamed through the web process (the default, the object store need
+# not be reachable from browsers) or a redirect to a URL signed for this many seconds.
+PRIVATE_FILES_SIGNED_URLS = env.bool("PRIVATE_FILES_SIGNED_URLS", default=False)
+PRIVATE_FILES_URL_SECONDS = env.int("PRIVATE_FILES_URL_SECONDS", default=60)
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
