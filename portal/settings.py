@@ -99,8 +99,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing with "database is locked" under the dev server.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
+    # Persistent connections, checked before reuse. Behind PgBouncer they are connections to the
+    # pooler, which hands a server connection to one transaction at a time.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("PGBOUNCER", default=False):
+        # PgBouncer in transaction mode (README.md "Production layout"): consecutive transactions
+        # of one Django connection may run on different server connections, so nothing may outlive
+        # a transaction: no server-side cursors (.iterator() would hold one WITH HOLD) and no
+        # prepared statements (Django's default; kept explicit because Debian's PgBouncer 1.18
+        # cannot route them). The code takes no advisory locks and issues no session-level SET;
+        # Django's own SET of the time zone is avoided by the database's timezone being UTC.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
