@@ -103,7 +103,7 @@ else:
     # pooler, which hands a server connection to one transaction at a time.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env.bool("PGBOUNCER", default=False):
+    if PGBOUNCER := env.bool("PGBOUNCER", default=False):
         # PgBouncer in transaction mode (README.md "Production layout"): consecutive transactions
         # of one Django connection may run on different server connections, so nothing may outlive
         # a transaction: no server-side cursors (.iterator() would hold one WITH HOLD) and no

@@ -64,6 +64,28 @@ def services():
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pooled_connections_released(django_db_setup, django_db_blocker):
+    """Through PgBouncer (PGBOUNCER=1, as .ci/run runs these tests) the pooler keeps its server
+    connections to the test database open after the processes are gone, and PostgreSQL refuses
+    to drop a database in use: close them from PgBouncer's console before pytest-django drops it."""
+    yield
+    if not getattr(settings, "PGBOUNCER", False):
+        return
+    import psycopg
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.close()
+        params = connection.settings_dict
+        name = params["NAME"]
+        console = {"host": params["HOST"], "port": params["PORT"], "user": params["USER"], "dbname": "pgbouncer"}
+        with psycopg.connect(**console, autocommit=True, prepare_threshold=None) as admin:
+            # The console takes no parameters; the name is pytest-django's test_<name>.
+            admin.execute(f'KILL "{name}"')
+            admin.execute(f'RESUME "{name}"')
+
+
 def database_url(settings_dict):
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
