@@ -58,3 +58,22 @@ def test_the_deployment_checks_pass_with_the_s3_settings(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_create_buckets_adds_the_missing_buckets_once(object_store, settings, monkeypatch):
+    import uuid
+
+    from django.core.management import call_command
+
+    suffix = uuid.uuid4().hex[:8]
+    for name, value in object_store.environment("x").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("S3_BUCKET", f"media-{suffix}")
+    monkeypatch.setenv("S3_PRIVATE_BUCKET", f"private-{suffix}")
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(environ.Env())}
+
+    call_command("create_buckets")
+    call_command("create_buckets")  # nothing to do the second time
+
+    names = {bucket["Name"] for bucket in object_store.client().list_buckets()["Buckets"]}
+    assert {f"media-{suffix}", f"private-{suffix}"} <= names
