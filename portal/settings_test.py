@@ -30,7 +30,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if not S3_STORAGES:  # on S3 (the integration tests' processes) the bucket is the run's own
-    STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_STORAGE_ROOT}}
+    _private_options = {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_STORAGE_ROOT}
+    STORAGES["private"] = {**STORAGES["private"], "OPTIONS": _private_options}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", ".test"]
 
 # Tasks run in-process by default so unit tests need no broker. The integration tests start a real

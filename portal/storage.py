@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
 
+
 class _PrivateStorage(LazyObject):
     def _setup(self):
         self._wrapped = storages["private"]

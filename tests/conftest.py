@@ -11,8 +11,14 @@ def tenant(db):
 
 @pytest.fixture
 def other_tenant(db):
-    return TenantFactory(slug="izhvodokanal", name="Izhvodokanal", country_code="RU", default_language="en",
-                         timezone="Europe/Samara", currency="RUB")
+    return TenantFactory(
+        slug="izhvodokanal",
+        name="Izhvodokanal",
+        country_code="RU",
+        default_language="en",
+        timezone="Europe/Samara",
+        currency="RUB",
+    )
 
 
 @pytest.fixture

@@ -56,9 +56,7 @@ def test_claim_attachments_go_to_the_private_bucket_and_only_members_and_staff_d
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_a_contract_document_is_stored_in_the_private_bucket_and_served_to_verified_staff(
-    s3, client, staff, contract
-):
+def test_a_contract_document_is_stored_in_the_private_bucket_and_served_to_verified_staff(s3, client, staff, contract):
     contract.document.save("contract.pdf", ContentFile(PDF), save=True)
     assert s3.private_keys() == [f"{s3.prefix}/private/{contract.document.name}"]
     url = reverse("admin:meters_contract_document", args=[contract.pk])

@@ -21,7 +21,6 @@ from readings.services import accept_readings
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.billing.factories import TariffBlockFactory, TariffFactory
 from tests.meters.factories import account_with_history
-from tests.object_store import PRIVATE_BUCKET
 from tests.portal.factories import StaffMembershipFactory, jpeg_bytes
 from tests.readings.helpers import form_data, line_data
 
@@ -113,8 +112,7 @@ def test_sent_on_web_a_rendered_by_the_worker_downloaded_on_web_b(
     # Acceptance through the service; the invoice's PDF task goes to the worker through Redis.
     accept_readings(application=application, actor=StaffMembershipFactory(tenant=tenant).user)
     invoice = wait_for_pdf(Invoice.objects.get(application=application))
-    stored_pdf = shared_storage.client().get_object(Bucket=PRIVATE_BUCKET, Key=f"{shared_storage.prefix}/private/{invoice.pdf.name}")
-    pdf_bytes = stored_pdf["Body"].read()
+    pdf_bytes = shared_storage.read_private(invoice.pdf.name)
     assert pdf_bytes.startswith(b"%PDF")
 
     # Web B: the same session (in PostgreSQL), the files from the object store.
@@ -126,7 +124,7 @@ def test_sent_on_web_a_rendered_by_the_worker_downloaded_on_web_b(
 
     photo = session.get(f"{web_b}/azersu/readings/lines/{line.pk}/photo/", timeout=30)
     assert photo.status_code == 200
-    assert photo.content == shared_storage.client().get_object(Bucket=PRIVATE_BUCKET, Key=photo_key)["Body"].read()
+    assert photo.content == shared_storage.read_private(line.photo.name)
 
     stranger = requests.Session()
     log_in(stranger, web_b, UserFactory(email=f"stranger-{uuid.uuid4().hex[:8]}@example.com").email)

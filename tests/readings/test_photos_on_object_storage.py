@@ -49,9 +49,7 @@ def submit(client, tenant, account, data):
     return client.post(tenant_reverse(tenant, "readings:submit_readings_form"), data)
 
 
-def test_a_submitted_photo_is_stored_re_encoded_in_the_private_bucket_under_a_server_name(
-    s3, citizen, tenant, account
-):
+def test_a_submitted_photo_is_stored_re_encoded_in_the_private_bucket_under_a_server_name(s3, citizen, tenant, account):
     data = form_data(line_data(photo=False))
     data["lines-0-photo"] = photo_with_location()
 
