@@ -5,8 +5,6 @@ Kept apart from portal.storage so that a process on the local disk never imports
 
 from pathlib import PurePosixPath
 
-from django.conf import settings
-from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
 from portal.storage import attachment_parameters
@@ -30,12 +28,9 @@ class PrivateS3Storage(S3Storage):
 
 
 class PublicMediaS3Storage(S3Storage):
-    """Public media (tenant logos) on S3, linked under MEDIA_URL and streamed by
-    portal.views.media_file: the object store need not be reachable by browsers, and the pages'
-    Content-Security-Policy keeps images to our own origin."""
+    """Public media (tenant logos) on S3. Pages show a logo through portal.views.tenant_logo, under
+    our own origin (the Content-Security-Policy allows images from 'self' only, and browsers need
+    not reach the store); ``url()`` stays S3's signed one, for the admin's file widget."""
 
     default_acl = None
     file_overwrite = False
-
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        return f"{settings.MEDIA_URL}{filepath_to_uri(name)}"

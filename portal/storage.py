@@ -3,7 +3,7 @@ by every web and worker process (DESIGN.md "Configuration and running": scaling 
 
 Two storages, both named in ``settings.STORAGES``:
 
-- ``default``: public media (tenant logos only), served by ``portal.views.media_file`` when on S3;
+- ``default``: public media (tenant logos only), shown by ``portal.views.tenant_logo``;
 - ``private``: personal files (reading photos and drafts, application attachments, contract
   documents, invoice and report PDFs, acts). Never served directly: only through views that check
   the tenant and the owner (portal.access) and answer with portal.files.private_file_response,
