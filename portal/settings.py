@@ -95,6 +95,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'abonent.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# DATABASE_URL points at PgBouncer in transaction mode (see below).
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing with "database is locked" under the dev server.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -103,7 +105,7 @@ else:
     # pooler, which hands a server connection to one transaction at a time.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if PGBOUNCER := env.bool("PGBOUNCER", default=False):
+    if PGBOUNCER:
         # PgBouncer in transaction mode (README.md "Production layout"): consecutive transactions
         # of one Django connection may run on different server connections, so nothing may outlive
         # a transaction: no server-side cursors (.iterator() would hold one WITH HOLD) and no

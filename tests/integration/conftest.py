@@ -70,7 +70,7 @@ def pooled_connections_released(django_db_setup, django_db_blocker):
     connections to the test database open after the processes are gone, and PostgreSQL refuses
     to drop a database in use: close them from PgBouncer's console before pytest-django drops it."""
     yield
-    if not getattr(settings, "PGBOUNCER", False):
+    if not settings.PGBOUNCER:
         return
     import psycopg
     from django.db import connection
