@@ -6,15 +6,22 @@ reports, CSV/XLSX exports) goes through these two functions, so each one carries
 ``X-Content-Type-Options: nosniff`` (a browser never renders an uploaded file inline as HTML) and
 ``Cache-Control: private, no-store`` (no cache keeps a copy).
 Who may download a file is the calling view's business; these only shape the response.
+
+On S3 (portal.storage) a stored file is streamed from the object store through the web process,
+or, with ``PRIVATE_FILES_SIGNED_URLS`` on, the view's answer is a redirect to a URL signed for
+``PRIVATE_FILES_URL_SECONDS`` whose response the object store itself marks as an attachment with
+our file name; either way only after the calling view's permission check.
 """
 
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from portal.headers import no_store
+from portal.storage import signed_url
 
 
 def filename_part(text):
@@ -36,7 +43,11 @@ def _private(response, filename):
 
 def private_file_response(file, *, filename, content_type=None):
     """Stream a stored file (a model's FieldFile, opened here, or a file already opened in binary
-    mode) as an attachment named ``filename``."""
+    mode) as an attachment named ``filename``; or redirect to its signed URL (module docstring)."""
+    if isinstance(file, FieldFile) and settings.PRIVATE_FILES_SIGNED_URLS:
+        url = signed_url(file, filename=filename, content_type=content_type, seconds=settings.PRIVATE_FILES_URL_SECONDS)
+        if url:
+            return _private(HttpResponseRedirect(url), filename)
     if isinstance(file, FieldFile):
         file = file.open("rb")
     response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)

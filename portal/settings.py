@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -94,12 +96,25 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'abonent.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# DATABASE_URL points at PgBouncer in transaction mode (see below).
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing with "database is locked" under the dev server.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
+    # Persistent connections, checked before reuse. Behind PgBouncer they are connections to the
+    # pooler, which hands a server connection to one transaction at a time.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if PGBOUNCER:
+        # PgBouncer in transaction mode (README.md "Production layout"): consecutive transactions
+        # of one Django connection may run on different server connections, so nothing may outlive
+        # a transaction: no server-side cursors (.iterator() would hold one WITH HOLD) and no
+        # prepared statements (Django's default; kept explicit because Debian's PgBouncer 1.18
+        # cannot route them). The code takes no advisory locks and issues no session-level SET;
+        # Django's own SET of the time zone is avoided by the database's timezone being UTC.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -232,6 +247,16 @@ STORAGES = {
         )
     },
 }
+# Many machines: with S3_BUCKET set, public media and private files live on an S3-compatible
+# object store that every web and worker process shares (portal/storage.py, README.md "Object
+# storage"); the local disk above stays the embedded default.
+S3_STORAGES = s3_storages(env)
+if S3_STORAGES:
+    STORAGES.update(S3_STORAGES)
+# Private downloads on S3: streamed through the web process (the default, the object store need
+# not be reachable from browsers) or a redirect to a URL signed for this many seconds.
+PRIVATE_FILES_SIGNED_URLS = env.bool("PRIVATE_FILES_SIGNED_URLS", default=False)
+PRIVATE_FILES_URL_SECONDS = env.int("PRIVATE_FILES_URL_SECONDS", default=60)
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from portal.settings import *  # noqa: F403
-from portal.settings import STORAGES
+from portal.settings import S3_STORAGES, STORAGES
 
 SECURE_SSL = False
 SECURE_SSL_REDIRECT = False
@@ -27,9 +27,11 @@ MEDIA_ROOT = TEST_FILES_DIR / "media"
 PRIVATE_STORAGE_ROOT = TEST_FILES_DIR / "private"
 STORAGES = {
     **STORAGES,
-    "private": {**STORAGES["private"], "OPTIONS": {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_STORAGE_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if not S3_STORAGES:  # on S3 (the integration tests' processes) the bucket is the run's own
+    _private_options = {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_STORAGE_ROOT}
+    STORAGES["private"] = {**STORAGES["private"], "OPTIONS": _private_options}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", ".test"]
 
 # Tasks run in-process by default so unit tests need no broker. The integration tests start a real

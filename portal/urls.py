@@ -24,6 +24,7 @@ urlpatterns = [
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),
     path("brands.css", views.brand_css, name="brand_css"),
+    path("logo", views.tenant_logo, name="tenant_logo"),
 ]
 
 handler400 = "portal.limits.bad_request"

@@ -1,7 +1,8 @@
+import mimetypes
 import re
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,5 +84,23 @@ def brand_css(request):
         if BRAND_SLUG.fullmatch(slug) and BRAND_COLOUR.fullmatch(colour)
     )
     response = HttpResponse("".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def tenant_logo(request):
+    """The tenant's logo, read from media storage (the local disk or the shared object store) so
+    that pages link it under our own origin whatever the storage: the Content-Security-Policy
+    allows images from 'self' only, and the object store need not be reachable from browsers.
+    Public and briefly cached, like brands.css."""
+    tenant = request.tenant
+    if tenant is None or not tenant.logo:
+        raise Http404
+    try:
+        handle = tenant.logo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = mimetypes.guess_type(tenant.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -11,8 +11,14 @@ def tenant(db):
 
 @pytest.fixture
 def other_tenant(db):
-    return TenantFactory(slug="izhvodokanal", name="Izhvodokanal", country_code="RU", default_language="en",
-                         timezone="Europe/Samara", currency="RUB")
+    return TenantFactory(
+        slug="izhvodokanal",
+        name="Izhvodokanal",
+        country_code="RU",
+        default_language="en",
+        timezone="Europe/Samara",
+        currency="RUB",
+    )
 
 
 @pytest.fixture
@@ -80,3 +86,29 @@ def freeze_today(monkeypatch):
         return day
 
     return freeze
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """moto's S3 server, a process on loopback for the whole session (tests/object_store.py)."""
+    from tests.object_store import start_server, stop_server
+
+    process, store = start_server(tmp_path_factory.mktemp("moto") / "moto.log")
+    yield store
+    stop_server(process)
+
+
+@pytest.fixture
+def s3(object_store, settings, monkeypatch):
+    """This test's files on the object store, under a prefix of its own: STORAGES built by the
+    settings' own code (portal.storage.s3_storages) from the S3_* variables production sets."""
+    import environ
+
+    from portal.storage import s3_storages
+    from tests.object_store import with_new_prefix
+
+    store = with_new_prefix(object_store)
+    for name, value in store.environment(store.prefix).items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(environ.Env())}
+    return store

@@ -1,4 +1,5 @@
-"""Integration tests against the real services: PostgreSQL, Redis and a Celery worker process.
+"""Integration tests against the real services: PostgreSQL (through PgBouncer in .ci/run), Redis,
+the object store (moto's S3 server) and Celery worker and gunicorn web processes.
 
 They run when DATABASE_URL points at PostgreSQL and REDIS_URL is set (as .ci/run does). Without
 them the tests are skipped with the reason; under CI=true that is a failure, because CI must
@@ -6,7 +7,9 @@ run them.
 
 The worker is a subprocess started once per session with portal.settings_test, the pytest-django
 test database, its own queue on the broker (so that nothing else consuming the same Redis takes
-our messages) and a file e-mail backend in a temporary directory.
+our messages), a file e-mail backend in a temporary directory and the session's prefix on the
+object store. The web processes (``web_servers``) get the same environment: the processes share
+only PostgreSQL, Redis and the object store, as on separate machines.
 """
 
 import os
@@ -61,6 +64,28 @@ def services():
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pooled_connections_released(django_db_setup, django_db_blocker):
+    """Through PgBouncer (PGBOUNCER=1, as .ci/run runs these tests) the pooler keeps its server
+    connections to the test database open after the processes are gone, and PostgreSQL refuses
+    to drop a database in use: close them from PgBouncer's console before pytest-django drops it."""
+    yield
+    if not settings.PGBOUNCER:
+        return
+    import psycopg
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.close()
+        params = connection.settings_dict
+        name = params["NAME"]
+        console = {"host": params["HOST"], "port": params["PORT"], "user": params["USER"], "dbname": "pgbouncer"}
+        with psycopg.connect(**console, autocommit=True, prepare_threshold=None) as admin:
+            # The console takes no parameters; the name is pytest-django's test_<name>.
+            admin.execute(f'KILL "{name}"')
+            admin.execute(f'RESUME "{name}"')
+
+
 def database_url(settings_dict):
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
@@ -81,8 +106,17 @@ def mail_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(services, django_db_setup, django_db_blocker, queue_name, mail_dir, tmp_path_factory):
-    """A real `celery -A portal worker` on the test database; stopped before the database is dropped."""
+def shared_store(object_store):
+    """The object store as every process of the session uses it: one prefix for the session."""
+    from tests.object_store import with_new_prefix
+
+    return with_new_prefix(object_store)
+
+
+@pytest.fixture(scope="session")
+def process_environment(services, django_db_setup, django_db_blocker, queue_name, mail_dir, shared_store):
+    """The environment of a portal process of this session (worker or web): the test database,
+    the broker and the session's queue, the object store."""
     from django.db import connection
 
     with django_db_blocker.unblock():
@@ -99,8 +133,16 @@ def celery_worker(services, django_db_setup, django_db_blocker, queue_name, mail
         "TEST_FILES_DIR": str(settings.TEST_FILES_DIR),
         "OUTBOX_RETRY_BASE_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
+        "SECRET_KEY": "integration-" + "k" * 50,  # the same in every process (sessions, CSRF)
+        **shared_store.environment(shared_store.prefix),
     }
     environment.pop("EMAIL_URL", None)
+    return environment
+
+
+@pytest.fixture(scope="session")
+def celery_worker(process_environment, queue_name, tmp_path_factory):
+    """A real `celery -A portal worker` on the test database; stopped before the database is dropped."""
     log_path = tmp_path_factory.mktemp("worker-log") / "worker.log"
     node = f"{queue_name}@%h"
     command = [
@@ -109,7 +151,7 @@ def celery_worker(services, django_db_setup, django_db_blocker, queue_name, mail
     ]  # fmt: skip
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=BASE_DIR, env=process_environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         wait_until_ready(process, log_path)
@@ -207,3 +249,55 @@ def wait_for_status(notification, status, timeout=30):
         f"notification {notification.pk} is {notification.status!r} after {timeout}s, not {status!r}"
         f" (attempts={notification.attempts}, last_error={notification.last_error!r})"
     )
+
+
+WEB_START_TIMEOUT = 60
+
+
+@pytest.fixture(scope="session")
+def web_servers(process_environment, tmp_path_factory):
+    """Two `gunicorn portal.wsgi` processes on two loopback ports: "web A" and "web B" of a load
+    balancer, each with its own memory, sharing only the database, the broker and the object store."""
+    from tests.object_store import free_port
+
+    processes, addresses = [], []
+    logs = tmp_path_factory.mktemp("web-logs")
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            command = [
+                sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                "--threads", "2", "--timeout", "60", "--access-logfile", "-", "--error-logfile", "-",
+            ]  # fmt: skip
+            log_path = logs / f"web-{name}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                    command, cwd=BASE_DIR, env=process_environment, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            processes.append(process)
+            address = f"http://127.0.0.1:{port}"
+            wait_for_web(process, address, log_path)
+            addresses.append(address)
+        yield addresses
+    finally:
+        for process in processes:
+            stop(process)
+
+
+def wait_for_web(process, address, log_path):
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + WEB_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn at {address} exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{address}/healthz/", timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    stop(process)
+    pytest.fail(f"gunicorn at {address} did not answer after {WEB_START_TIMEOUT}s:\n{log_path.read_text()[-4000:]}")
