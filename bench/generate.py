@@ -47,7 +47,9 @@ ORM_BATCH = 10_000
 FIRST_NAMES = ["Elnur", "Günel", "Rəşad", "Aygün", "Kamran", "Leyla", "Tural", "Nigar", "Orxan", "Səbinə"]
 LAST_NAMES = ["Hüseynov", "Quliyeva", "Məmmədov", "Əliyeva", "İsmayılov", "Həsənova", "Abbasov", "Rzayeva"]
 STREETS = ["Nizami küç.", "Füzuli küç.", "Azadlıq pr.", "Təbriz küç.", "Nobel pr.", "Həsən bəy Zərdabi küç."]
-ACCOUNT_COLUMNS = ["tenant_id", "code", "holder_name", "address", "branch_id", "category", "is_active", "created_at"]
+ACCOUNT_COLUMNS = [
+    "tenant_id", "code", "holder_name", "address", "branch_id", "category", "access_code", "is_active", "created_at"
+]  # fmt: skip
 METER_COLUMNS = [
     "tenant_id",
     "account_id",
@@ -128,7 +130,8 @@ def generate_bulk(tenant, branch_ids, accounts, readings, rng):
         for n in range(accounts):
             holder = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             address = f"{rng.choice(STREETS)} {rng.randint(1, 200)}, mənzil {rng.randint(1, 120)}"
-            yield (tenant.pk, f"{BULK_PREFIX}{n:010d}", holder, address, rng.choice(branch_ids), "household", True, now)
+            code = f"{BULK_PREFIX}{n:010d}"
+            yield (tenant.pk, code, holder, address, rng.choice(branch_ids), "household", f"B{n:09d}", True, now)
 
     load("accounts", SubscriberAccount, ACCOUNT_COLUMNS, account_rows(), accounts)
     account_ids = list(

@@ -11,8 +11,14 @@ def tenant(db):
 
 @pytest.fixture
 def other_tenant(db):
-    return TenantFactory(slug="izhvodokanal", name="Izhvodokanal", country_code="RU", default_language="en",
-                         timezone="Europe/Samara", currency="RUB")
+    return TenantFactory(
+        slug="izhvodokanal",
+        name="Izhvodokanal",
+        country_code="RU",
+        default_language="en",
+        timezone="Europe/Samara",
+        currency="RUB",
+    )
 
 
 @pytest.fixture
@@ -41,6 +47,16 @@ def source_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_tenant_cache():
+    """A tenant of a rolled-back test must not stay in the per-process snapshot (no signal on rollback)."""
+    from portal import tenant_cache
+
+    tenant_cache.clear()
+    yield
+    tenant_cache.clear()
 
 
 @pytest.fixture(autouse=True)
