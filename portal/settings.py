@@ -145,9 +145,17 @@ CLIENT_IP_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 CLIENT_IP_TRUSTED_PROXIES = env.list("PROXY_TRUSTED_IPS", default=[])
 AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
 
-# Idle timeout: the cookie lives SESSION_IDLE_SECONDS after the last request.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: accounts.middleware.SessionLifetimeMiddleware logs out a session idle for longer than
+# SESSION_IDLE_SECONDS. It stamps the last activity at most once a SESSION_ACTIVITY_SECONDS (a
+# session write a minute, not one per page view: issue #12), so the cookie and the stored session
+# live a stamp interval longer than the idle timeout and the middleware's check is the one that ends it.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ACTIVITY_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+# Sessions read from the cache, written through to the database (so a cache flush logs nobody out).
+# With Redis every worker shares it; on the embedded default (locmem, one process) it is still correct.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Absolute timeout: a session older than this is ended whatever the activity.
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 OTP_TOTP_ISSUER = "Abonent"
