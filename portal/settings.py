@@ -88,6 +88,12 @@ TEMPLATES = [
     },
 ]
 
+# Widgets in Python, identical to Django's widget templates (portal/form_rendering.py, issue #12).
+# Templates go through the cached loader in every environment, DEBUG included: Django's default
+# since 4.1 when no "loaders" are set, and runserver drops the cache when a template changes;
+# gunicorn must be restarted after editing a template.
+FORM_RENDERER = "portal.form_rendering.FastWidgetRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'abonent.sqlite3'}"),
