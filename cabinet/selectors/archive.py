@@ -43,7 +43,9 @@ class ArchivePage:
 
 def archive_readings(*, contract, service_point=None, date_from=None, date_to=None):
     """The filtered readings of the contract's meters (any source, accepted), newest first."""
-    readings = Reading.objects.filter(meter__service_point__contract=contract, status=Reading.Status.ACCEPTED)
+    # Reading.contract, not meter__service_point__contract: the index reading_contract_date serves
+    # the first and any deep page in milliseconds (issue #12).
+    readings = Reading.objects.filter(contract=contract, status=Reading.Status.ACCEPTED)
     if service_point is not None:
         readings = readings.filter(meter__service_point=service_point)
     if date_from is not None:
