@@ -58,8 +58,11 @@ def archive_readings(*, contract, service_point=None, date_from=None, date_to=No
 def archive_page(readings, *, after=None, size=PAGE_SIZE):
     """One page of ``readings`` (from archive_readings) starting after the cursor ``after``."""
     if after is not None:
+        # (date, id) < (cursor): the redundant "date <= cursor date" is what lets the index range
+        # start at the cursor; with the OR alone PostgreSQL walks the contract's newer rows first.
         readings = readings.filter(
-            Q(reading_date__lt=after.reading_date) | Q(reading_date=after.reading_date, pk__lt=after.pk)
+            Q(reading_date__lt=after.reading_date) | Q(reading_date=after.reading_date, pk__lt=after.pk),
+            reading_date__lte=after.reading_date,
         )
     rows = list(readings[: size + 1])
     older = None
