@@ -47,8 +47,9 @@ def count_queries(pages, tenant_slug):
     return counts
 
 
-def csv_export_rate(path, tenant_slug):
-    """Rows/s of the archive CSV export, streamed through the test client in-process (DB included)."""
+def csv_export_rate(path, tenant_slug, limit=1_000_000):
+    """Rows/s of the archive CSV export, streamed through the test client in-process (DB included),
+    over its first ``limit`` rows."""
     import generate
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -60,7 +61,12 @@ def csv_export_rate(path, tenant_slug):
     response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code} in-process")
-    rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
+    rows = -1  # the header
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+        if rows >= limit:
+            break
+    response.close()
     elapsed = time.perf_counter() - started
     return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "cpu_s": time.process_time() - cpu}
 
@@ -169,21 +175,30 @@ def render(rows, args, stamp, csv_rate):
         "Queries and DB ms: one request in-process (test client, same settings and database), after one warm-up.",
         "Worker CPU: user + system time of the gunicorn workers during the measured run ÷ its requests.",
         "",
-        f"Archive CSV export (in-process, streamed): {csv_rate['rows']:,} rows in {csv_rate['seconds']:.2f} s = "
-        f"**{csv_rate['rows_per_s']:,.0f} rows/s** ({csv_rate['cpu_s']:.2f} s CPU in Python; goal ≥ 100,000 rows/s).",
+        (
+            f"Archive CSV export (in-process, streamed): {csv_rate['rows']:,} rows in {csv_rate['seconds']:.2f} s = "
+            f"**{csv_rate['rows_per_s']:,.0f} rows/s** ({csv_rate['cpu_s']:.2f} s CPU in Python; goal ≥ 100,000 rows/s)"
+            if csv_rate
+            else "Archive CSV export: not measured in this run."
+        ),
         "",
         "## Goals (issue #12)",
         "",
-        "| page | ratio | goal | p99 ms (goal < 100) | met |",
-        "|---|---:|---:|---:|---|",
+        "Ratio by req/s as measured, and by worker CPU per request (baseline's CPU ÷ page's CPU: what the",
+        "req/s ratio would be with the two cores to ourselves; on a shared machine the req/s of a page that",
+        "waits on PostgreSQL or Redis drops further: each round trip waits for those processes to be scheduled).",
+        "",
+        "| page | ÷ | req/s ratio | CPU ratio | goal | p99 ms (goal < 100) | met (req/s, p99) |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for page, baseline, least in GOALS:
         if page not in by_name or baseline not in by_name:
             continue
         ratio = by_name[page]["rps"] / by_name[baseline]["rps"]
+        cpu_ratio = by_name[baseline]["cpu_ms"] / max(by_name[page]["cpu_ms"], 1e-9)
         p99 = by_name[page]["p99"]
-        met = ratio >= least and p99 < 100
-        lines.append(f"| {page} | {ratio:.2f} ÷ {baseline} | ≥ {least} | {p99:.1f} | {'yes' if met else '**no**'} |")
+        met = "yes" if ratio >= least and p99 < 100 else "**no**"
+        lines.append(f"| {page} | {baseline} | {ratio:.2f} | {cpu_ratio:.2f} | ≥ {least} | {p99:.1f} | {met} |")
     lines.append("")
     for row in rows:
         lines += [f"## {row['name']} — {row['path']}", ""]
