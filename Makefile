@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test lint worker beat check-deploy clean
+.PHONY: setup run test lint worker beat check-deploy clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,19 @@ beat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (issue #12; not part of the tests): generates the bench data on PostgreSQL and measures
+# the pages against a minimal Django project. BENCH_SCALE=0.1 for a quick run (10k accounts, 1M
+# readings, a 900k-reading archive). Needs wrk and BENCH_DATABASE_URL (default: abonent_bench).
+BENCH_SCALE ?= 1
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/abonent_bench
+bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
+bench: export DJANGO_SETTINGS_MODULE = portal.settings
+bench: $(STAMP)
+	$(PY) manage.py compile_catalogues
+	$(PY) manage.py migrate --noinput
+	$(PY) bench/generate.py --tenant azersu \
+		--accounts $$($(PY) -c "print(int(100000 * $(BENCH_SCALE)))") \
+		--readings $$($(PY) -c "print(int(10000000 * $(BENCH_SCALE)))") \
+		--archive-readings $$($(PY) -c "print(int(9000000 * $(BENCH_SCALE)))")
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -47,7 +47,9 @@ ORM_BATCH = 10_000
 FIRST_NAMES = ["Elnur", "Günel", "Rəşad", "Aygün", "Kamran", "Leyla", "Tural", "Nigar", "Orxan", "Səbinə"]
 LAST_NAMES = ["Hüseynov", "Quliyeva", "Məmmədov", "Əliyeva", "İsmayılov", "Həsənova", "Abbasov", "Rzayeva"]
 STREETS = ["Nizami küç.", "Füzuli küç.", "Azadlıq pr.", "Təbriz küç.", "Nobel pr.", "Həsən bəy Zərdabi küç."]
-ACCOUNT_COLUMNS = ["tenant_id", "code", "holder_name", "address", "branch_id", "category", "is_active", "created_at"]
+ACCOUNT_COLUMNS = [
+    "tenant_id", "code", "holder_name", "address", "branch_id", "category", "access_code", "is_active", "created_at"
+]  # fmt: skip
 METER_COLUMNS = [
     "tenant_id",
     "account_id",
@@ -71,6 +73,9 @@ def main():
     parser.add_argument("--tenant", default="azersu")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reset", action="store_true", help="delete the bulk rows of earlier runs first")
+    parser.add_argument(
+        "--archive-readings", type=int, default=9_000_000, help="readings of the archive contract (W5 archive)"
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -84,6 +89,8 @@ def main():
     else:
         generate_bulk(tenant, branch_ids, args.accounts, args.readings, rng)
     ensure_page_accounts(tenant, branch_ids[0], rng)
+    ensure_cabinet(tenant, branch_ids[0], args.archive_readings)
+    ensure_applications(tenant)
     analyze()
     print(f"done in {time.monotonic() - started:.0f} s; " + ", ".join(f"{k}: {v}" for k, v in table_sizes().items()))
 
@@ -128,7 +135,8 @@ def generate_bulk(tenant, branch_ids, accounts, readings, rng):
         for n in range(accounts):
             holder = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             address = f"{rng.choice(STREETS)} {rng.randint(1, 200)}, mənzil {rng.randint(1, 120)}"
-            yield (tenant.pk, f"{BULK_PREFIX}{n:010d}", holder, address, rng.choice(branch_ids), "household", True, now)
+            code = f"{BULK_PREFIX}{n:010d}"
+            yield (tenant.pk, code, holder, address, rng.choice(branch_ids), "household", f"B{n:09d}", True, now)
 
     load("accounts", SubscriberAccount, ACCOUNT_COLUMNS, account_rows(), accounts)
     account_ids = list(
@@ -198,17 +206,21 @@ def copy_batch(sql, batch):
     with transaction.atomic(), connection.cursor() as cursor:
         # Every foreign key points at a row this script just wrote or looked up, so the deferred
         # per-row FK triggers (a third of the load time) are skipped; needs a superuser, else kept.
-        cursor.execute("SAVEPOINT replica")
-        try:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        except Exception:
-            cursor.execute("ROLLBACK TO SAVEPOINT replica")
+        replica_role(cursor)
         cursor.execute("SET LOCAL synchronous_commit = off")
         with cursor.copy(sql) as copy:
             copy.write("\n".join(batch) + "\n")
     count = len(batch)
     batch.clear()
     return count
+
+
+def replica_role(cursor):
+    cursor.execute("SAVEPOINT replica")
+    try:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    except Exception:
+        cursor.execute("ROLLBACK TO SAVEPOINT replica")
 
 
 def orm_rows(model, columns, rows, total, label, started):
@@ -274,6 +286,121 @@ def ensure_page_accounts(tenant, branch_id, rng):
                 rows.append(Reading(tenant=tenant, meter=meter, value=value, reading_date=date, source="staff"))
             Reading.objects.bulk_create(rows)
     print(f"page accounts {SMALL_CODE} (2 meters), {LARGE_CODE} (50 meters); user {BENCH_EMAIL}")
+
+
+ORG_TAX_NUMBER = "9800000001"
+SMALL_CONTRACT = "BENCH-2"
+ARCHIVE_CONTRACT = "BENCH-ARCHIVE"
+ARCHIVE_METERS = 1000
+APPLICATIONS = 30
+
+
+def ensure_cabinet(tenant, branch_id, archive_readings):
+    """The bench user's company with two contracts on the tenant's cabinet (W4: every meter, no window):
+    SMALL_CONTRACT with 2 meters (the cabinet readings page) and ARCHIVE_CONTRACT with ARCHIVE_METERS
+    meters and ``archive_readings`` daily readings among them (the archive), inserted with
+    INSERT … SELECT generate_series on PostgreSQL."""
+    from accounts.models import Organization, OrganizationMembership
+    from cabinet.models import CabinetSettings
+    from meters.models import Contract, ServicePoint
+
+    if not tenant.offers(Workflow.LEGAL_CABINET):
+        tenant.workflows = [*tenant.workflows, str(Workflow.LEGAL_CABINET)]
+        tenant.save(update_fields=["workflows"])
+    CabinetSettings.objects.update_or_create(
+        tenant=tenant, defaults={"readings_meter_kinds": [], "readings_window": False}
+    )
+    user = get_user_model().objects.get(email=BENCH_EMAIL)
+    organization, _ = Organization.objects.get_or_create(
+        tax_number=ORG_TAX_NUMBER, defaults={"name": "Bench Industries LLC", "legal_address": "Nizami küç. 1"}
+    )
+    OrganizationMembership.objects.get_or_create(
+        organization=organization, user=user, defaults={"role": OrganizationMembership.Role.OWNER}
+    )
+    today = timezone.localdate()
+    for number, meters in ((SMALL_CONTRACT, 2), (ARCHIVE_CONTRACT, ARCHIVE_METERS)):
+        if Contract.objects.for_tenant(tenant).filter(number=number).exists():
+            continue
+        with transaction.atomic():
+            account = SubscriberAccount.objects.create(
+                tenant=tenant, code=f"98LE{number[-2:]}", holder_name="Bench Industries LLC", address="Nizami küç. 1",
+                branch_id=branch_id, category=SubscriberAccount.Category.LEGAL_ENTITY,
+            )  # fmt: skip
+            contract = Contract.objects.create(
+                tenant=tenant, number=number, account=account, tax_number=ORG_TAX_NUMBER,
+                counterparty_name=organization.name, signed_on=today.replace(year=today.year - 30),
+                readings_deadline_day=25, organization=organization,
+            )  # fmt: skip
+            point = ServicePoint.objects.create(tenant=tenant, contract=contract, address="Nizami küç. 1, sex 2")
+            installed = today.replace(year=today.year - 30)
+            Meter.objects.bulk_create(
+                Meter(
+                    tenant=tenant,
+                    account=account,
+                    service_point=point,
+                    serial_number=f"BC{number[-2:]}{n:05d}",
+                    kind=Meter.Kind.COLD_WATER,
+                    installed_on=installed,
+                )  # fmt: skip
+                for n in range(meters)
+            )
+            if number == SMALL_CONTRACT:
+                dates = list(reversed(month_dates(24, today)))
+                Reading.objects.bulk_create(
+                    Reading(tenant=tenant, meter=meter, value=Decimal(10 * i), reading_date=day, source="staff")
+                    for meter in Meter.objects.filter(account=account)
+                    for i, day in enumerate(dates, start=1)
+                )
+            else:
+                insert_archive_readings(tenant, contract, account, archive_readings // meters)
+    print(f"cabinet: contracts {SMALL_CONTRACT} (2 meters), {ARCHIVE_CONTRACT} ({ARCHIVE_METERS} meters)", flush=True)
+
+
+def insert_archive_readings(tenant, contract, account, per_meter):
+    """One reading a day and meter, the newest yesterday: per_meter days back (9,000 days ≈ 25 years)."""
+    started = time.monotonic()
+    meter_ids = list(Meter.objects.filter(account=account).values_list("pk", flat=True))
+    now = timezone.now()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if connection.vendor != "postgresql":
+        for meter_id in meter_ids:
+            Reading.objects.bulk_create(
+                (Reading(tenant=tenant, meter_id=meter_id, contract=contract, value=Decimal(per_meter - d),
+                         reading_date=yesterday - datetime.timedelta(days=d), source="staff")
+                 for d in range(per_meter)), batch_size=ORM_BATCH,
+            )  # fmt: skip
+        return
+    step = max(1, 1_000_000 // max(per_meter, 1))  # about a million rows a statement
+    for first in range(0, len(meter_ids), step):
+        with transaction.atomic(), connection.cursor() as cursor:
+            replica_role(cursor)
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                """
+                INSERT INTO meters_reading
+                    (tenant_id, meter_id, contract_id, value, reading_date, source, status, photo, created_at)
+                SELECT %s, m, %s, (%s - d)::numeric, %s::date - d, 'staff', 'accepted', '', %s
+                FROM unnest(%s::bigint[]) AS m, generate_series(0, %s - 1) AS d
+                """,
+                [tenant.pk, contract.pk, per_meter, yesterday, now, meter_ids[first : first + step], per_meter],
+            )
+    total = per_meter * len(meter_ids)
+    elapsed = time.monotonic() - started
+    print(f"archive readings: {total:,} rows in {elapsed:.1f} s = {total / max(elapsed, 1e-9):,.0f} rows/s", flush=True)
+
+
+def ensure_applications(tenant):
+    """APPLICATIONS claims of the bench user (My applications), opened through the service."""
+    from applications.models import Application
+    from applications.services import open_application
+
+    user = get_user_model().objects.get(email=BENCH_EMAIL)
+    account = SubscriberAccount.objects.get(tenant=tenant, code=SMALL_CODE)
+    for n in range(Application.objects.filter(applicant=user).count(), APPLICATIONS):
+        open_application(
+            tenant=tenant, kind_code="claim", applicant=user, idempotency_key=f"bench-{n}", language="az",
+            account=account, contact_email=BENCH_EMAIL, notes="Bench",
+        )  # fmt: skip
 
 
 def analyze():

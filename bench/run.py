@@ -1,17 +1,22 @@
-"""Serves the portal with gunicorn and measures pages with wrk, in one run.
+"""Serves the portal and a minimal Django project with gunicorn and measures pages with wrk, in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/abonent_bench .venv/bin/python bench/run.py
 
-Pages (all on the tenant prefix, so each goes through tenant resolution and the whole middleware
-stack): the bare view ``healthz`` anonymous and logged in, the W1 readings form (2 meters, the
-account in the session as after the start page) and the account page with 2 and with 50 meters.
-Reports req/s and latency percentiles per page, their ratio to the bare view, and the queries each
-page runs (counted in-process with the test client against the same database), then EXPLAIN ANALYZE
-of every readings query of the measured pages. The table goes to stdout and bench/results/<time>.md.
+Pages: the minimal project's one view (bench/minimal, CommonMiddleware only: the framework's floor),
+then on the portal's tenant prefix (so each goes through tenant resolution and the whole middleware
+stack) the bare view ``healthz`` anonymous and logged in, the W1 readings form (2 meters, the
+account in the session as after the start page), the account page with 2 and with 50 meters, the
+cabinet readings page (2 meters), the archive's first and a deep page, and My applications.
+Reports req/s and latency percentiles per page, their ratios to the minimal view and to the bare
+views, the worker CPU per request and RSS (from /proc of the gunicorn workers), the queries each
+page runs (counted in-process with the test client against the same database), the archive CSV
+export's rows/s, then EXPLAIN ANALYZE of every readings query of the measured pages. The table goes
+to stdout and bench/results/<time>.md.
 """
 
 import argparse
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -63,6 +68,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--tenant", default="azersu")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="cache; empty for locmem")
+    parser.add_argument("--only", default="", help="comma-separated substrings: measure only the matching pages")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")
@@ -81,69 +87,142 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     prefix = f"/{args.tenant}"
+    try:
+        cabinet = cabinet_paths(prefix)
+    except Exception as error:  # an older tree measured for bench/README.md's steps: no Reading.contract yet
+        print(f"no cabinet pages: {error}", flush=True)
+        cabinet = None
     pages = [
-        ("bare view (healthz), anonymous", f"{prefix}/healthz/", False),
-        ("bare view (healthz), logged in", f"{prefix}/healthz/", True),
+        (report.MINIMAL, "/healthz/", False),
+        (report.ANON_BARE, f"{prefix}/healthz/", False),
+        (report.LOGGED_BARE, f"{prefix}/healthz/", True),
         ("W1 readings form, 2 meters", f"{prefix}/readings/form/", True),
         ("account page, 2 meters", f"{prefix}/my/accounts/{generate.SMALL_CODE}/", True),
         ("account page, 50 meters", f"{prefix}/my/accounts/{generate.LARGE_CODE}/", True),
+        ("cabinet readings page, 2 meters", cabinet and cabinet["readings"], True),
+        ("archive, first page", cabinet and cabinet["archive"], True),
+        ("archive, deep page", cabinet and cabinet["archive_deep"], True),
+        ("My applications, 30", f"{prefix}/applications/", True),
     ]
-    queries = report.count_queries(pages, args.tenant)
+    if cabinet is None:
+        pages = [p for p in pages if p[1] is not None]
+    if args.only:
+        keep = [word.strip() for word in args.only.split(",")]
+        pages = [p for p in pages if p[0] in report.BASELINES or any(word in p[0] for word in keep)]
+    queries = report.count_queries([p for p in pages if p[0] != report.MINIMAL], args.tenant)
+    queries[report.MINIMAL] = {"queries": 0, "db_ms": 0.0, "sql": []}
+    csv_rate = report.csv_export_rate(cabinet["archive_csv"], args.tenant) if cabinet and not args.only else None
 
     base = f"http://127.0.0.1:{args.port}"
+    minimal_base = f"http://127.0.0.1:{args.port + 1}"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     server_log = RESULTS / f"gunicorn-{stamp}.log"
-    server = start_server(args, env, base, server_log)
+    servers = []
     try:
+        server = start_server(args, env, base, server_log, "portal.wsgi", ROOT, servers)
+        minimal = start_server(args, env, minimal_base, server_log.with_suffix(".minimal.log"),
+                               "minimal_site:application", BENCH / "minimal", servers)  # fmt: skip
         cookie = log_in(base, prefix)
-        sizes = {path: check_page(base + path, {"Cookie": cookie}) for _, path, _ in pages}
+        urls = {name: (minimal_base if name == report.MINIMAL else base) + path for name, path, _ in pages}
+        sizes = {name: check_page(urls[name], {"Cookie": cookie}) for name, _, _ in pages}
         runs = {name: [] for name, _, _ in pages}
         # Round-robin over the pages, so that anything else running on the machine slows all of them alike.
         for round_ in range(args.rounds):
-            for name, path, logged_in in pages:
+            for name, _path, logged_in in pages:
                 headers = {"Cookie": cookie} if logged_in else {}
+                workers = worker_pids(minimal if name == report.MINIMAL else server)
                 if args.warmup and round_ == 0:
-                    wrk(base + path, headers, args, args.warmup)
-                result = wrk(base + path, headers, args, args.duration)
+                    wrk(urls[name], headers, args, args.warmup)
+                cpu_before = cpu_seconds(workers)
+                result = wrk(urls[name], headers, args, args.duration)
+                result["cpu_ms"] = (cpu_seconds(workers) - cpu_before) * 1000 / max(result["requests"], 1)
+                result["rss_mb"] = max(rss_mb(pid) for pid in workers)
                 runs[name].append(result)
-                print(f"round {round_ + 1}, {name}: {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms", flush=True)
+                print(f"round {round_ + 1}, {name}: {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms, "
+                      f"{result['cpu_ms']:.2f} ms CPU/request", flush=True)  # fmt: skip
         rows = [
-            {"name": name, "path": path, "bytes": sizes[path], **median_run(runs[name]), **queries[name]}
+            {"name": name, "path": path, "bytes": sizes[name], **median_run(runs[name]), **queries[name]}
             for name, path, _ in pages
         ]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in servers:
+            process.terminate()
+            process.wait(timeout=30)
 
     args.load = f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after (1-minute load average)"
-    text = report.render(rows, args, stamp)
+    text = report.render(rows, args, stamp, csv_rate)
     (RESULTS / f"{stamp}.md").write_text(text)
+    figures = [{k: v for k, v in row.items() if k != "sql"} for row in rows]
+    (RESULTS / f"{stamp}.json").write_text(json.dumps({"rows": figures, "csv": csv_rate}, indent=1, default=str))
     print(text)
     print(f"written to {RESULTS / f'{stamp}.md'}")
 
 
-def start_server(args, env, base, log_path):
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(gunicorn),
-        "portal.wsgi",
-        "-w",
-        str(args.workers),
-        "-b",
-        f"127.0.0.1:{args.port}",
-        "--no-control-socket",
-    ]
-    log = log_path.open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(100):
+def cabinet_paths(prefix):
+    """The cabinet pages of generate.py's contracts; the deep archive page starts half-way down."""
+    import generate
+
+    from cabinet.selectors.archive import Cursor
+    from meters.models import Contract, Reading
+
+    small = Contract.objects.get(number=generate.SMALL_CONTRACT)
+    big = Contract.objects.get(number=generate.ARCHIVE_CONTRACT)
+    readings = Reading.objects.filter(contract=big, status=Reading.Status.ACCEPTED).order_by("-reading_date", "-pk")
+    middle = readings.values_list("reading_date", "pk")[readings.count() // 2]
+    return {
+        "readings": f"{prefix}/cabinet/contracts/{small.pk}/readings/",
+        "archive": f"{prefix}/cabinet/contracts/{big.pk}/readings/archive/",
+        "archive_deep": f"{prefix}/cabinet/contracts/{big.pk}/readings/archive/?after={Cursor(*middle)}",
+        "archive_csv": f"{prefix}/cabinet/contracts/{big.pk}/readings/archive.csv",
+    }
+
+
+def worker_pids(master):
+    """The gunicorn workers: the processes whose parent is the master."""
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            urllib.request.urlopen(f"{base}/healthz/", timeout=1)
+            ppid = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+        except (OSError, StopIteration):
+            continue
+        if int(ppid.split()[1]) == master.pid:
+            pids.append(int(status.parent.name))
+    return pids
+
+
+def cpu_seconds(pids):
+    """User + system CPU of the processes (fields 14 and 15 of /proc/<pid>/stat, in clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def rss_mb(pid):
+    line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def start_server(args, env, base, log_path, app, directory, servers):
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    # As docker-compose.yml serves the portal (sync workers, explicit timeout and recycling), but the
+    # recycling's jitter would restart a worker inside a measured round: off here.
+    command = [str(gunicorn), app, "-w", str(args.workers), "-b", base.removeprefix("http://"), "--timeout", "30",
+               "--no-control-socket"]  # fmt: skip
+    log = log_path.open("w")
+    server = subprocess.Popen(command, cwd=directory, env=env, stdout=log, stderr=subprocess.STDOUT)
+    servers.append(server)  # stopped by main() whatever happens
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/healthz/", timeout=5)
+            time.sleep(1)  # every worker booted
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused while booting, or a timeout on a busy machine
             if server.poll() is not None:
                 sys.exit(f"gunicorn exited, see {log_path}")
             time.sleep(0.2)
-    server.terminate()
     sys.exit(f"gunicorn did not answer, see {log_path}")
 
 
@@ -190,7 +269,8 @@ def check_page(url, headers):
 
 def median_run(results):
     """The median of each figure over the rounds, and the spread of req/s."""
-    merged = {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p99")}
+    merged = {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p99", "cpu_ms")}
+    merged["rss_mb"] = max(r["rss_mb"] for r in results)
     merged["rps_range"] = (min(r["rps"] for r in results), max(r["rps"] for r in results))
     merged["requests"] = sum(r["requests"] for r in results)
     merged["errors"] = "; ".join(r["errors"] for r in results if r["errors"])

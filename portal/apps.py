@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from portal import tenant_cache  # noqa: F401 -- connects the signals that drop the tenant snapshot
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin, served by our OTP admin site."""

@@ -1,10 +1,9 @@
-from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from portal.models import Tenant
+from portal import tenant_cache
 
 # First path segments that belong to the shared portal and are never tenant slugs.
 RESERVED_SEGMENTS = frozenset({"admin", "accounts", "static", "media", "dev", "i18n", "healthz", "favicon.ico"})
@@ -12,7 +11,8 @@ LANGUAGE_SESSION_KEY = "abonent_language"
 
 
 class TenantMiddleware:
-    """Resolves ``request.tenant`` once per request, from the host or the first path segment.
+    """Resolves ``request.tenant`` once per request, from the host or the first path segment,
+    out of the per-process snapshot of portal.tenant_cache (no query on a cached request).
 
     On the shared portal (``/azersu/...``) the slug is moved from the path into the script
     prefix, so the one URLconf serves both ways and ``reverse()`` produces ``/azersu/...`` here
@@ -25,14 +25,12 @@ class TenantMiddleware:
     def __call__(self, request):
         host = request.get_host().rsplit(":", 1)[0].lower()
         segment = request.path_info.lstrip("/").split("/", 1)[0]
-        by_slug = Q(slug=segment) if segment and segment not in RESERVED_SEGMENTS else Q(pk__in=[])
-        candidates = list(Tenant.objects.filter(Q(domain=host) | by_slug, is_active=True)[:2])
-        tenant = next((t for t in candidates if t.domain == host), None)
+        tenant = tenant_cache.by_domain(host)
         request.tenant = tenant
         if tenant is not None:
             return self.get_response(request)
 
-        tenant = next((t for t in candidates if t.slug == segment), None)
+        tenant = tenant_cache.by_slug(segment) if segment and segment not in RESERVED_SEGMENTS else None
         if tenant is None:
             return self.get_response(request)
         if request.path_info == f"/{segment}":

@@ -91,6 +91,12 @@ TEMPLATES = [
     },
 ]
 
+# Widgets in Python, identical to Django's widget templates (portal/form_rendering.py, issue #12).
+# Templates go through the cached loader in every environment, DEBUG included: Django's default
+# since 4.1 when no "loaders" are set, and runserver drops the cache when a template changes;
+# gunicorn must be restarted after editing a template.
+FORM_RENDERER = "portal.form_rendering.FastWidgetRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'abonent.sqlite3'}"),
@@ -161,9 +167,17 @@ CLIENT_IP_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 CLIENT_IP_TRUSTED_PROXIES = env.list("PROXY_TRUSTED_IPS", default=[])
 AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
 
-# Idle timeout: the cookie lives SESSION_IDLE_SECONDS after the last request.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: accounts.middleware.SessionLifetimeMiddleware logs out a session idle for longer than
+# SESSION_IDLE_SECONDS. It stamps the last activity at most once a SESSION_ACTIVITY_SECONDS (a
+# session write a minute, not one per page view: issue #12), so the cookie and the stored session
+# live a stamp interval longer than the idle timeout and the middleware's check is the one that ends it.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ACTIVITY_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+# Sessions read from the cache, written through to the database (so a cache flush logs nobody out).
+# With Redis every worker shares it; on the embedded default (locmem, one process) it is still correct.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Absolute timeout: a session older than this is ended whatever the activity.
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 OTP_TOTP_ISSUER = "Abonent"
@@ -297,8 +311,10 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A PDF worker's RSS grows with every WeasyPrint render (#12, goal 6): children are replaced after
-# this many tasks or once above this many KiB, whichever comes first.
+# Workers that don't grow (issue #12): WeasyPrint leaves ~0.23 MB per render in the process with no
+# plateau, so a child process is replaced after 200 tasks or once it holds 300 MB (in KiB; checked
+# after each task, so the task that crosses it still finishes). A replaced child loses nothing:
+# tasks are acknowledged late and idempotent.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=300_000)
 CELERY_TASK_IGNORE_RESULT = True

@@ -50,6 +50,16 @@ def source_language():
 
 
 @pytest.fixture(autouse=True)
+def empty_tenant_cache():
+    """A tenant of a rolled-back test must not stay in the per-process snapshot (no signal on rollback)."""
+    from portal import tenant_cache
+
+    tenant_cache.clear()
+    yield
+    tenant_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters (login, status check, contract linking) must not leak between tests."""
     from django.core.cache import cache

@@ -43,7 +43,9 @@ class ArchivePage:
 
 def archive_readings(*, contract, service_point=None, date_from=None, date_to=None):
     """The filtered readings of the contract's meters (any source, accepted), newest first."""
-    readings = Reading.objects.filter(meter__service_point__contract=contract, status=Reading.Status.ACCEPTED)
+    # Reading.contract, not meter__service_point__contract: the index reading_contract_date serves
+    # the first and any deep page in milliseconds (issue #12).
+    readings = Reading.objects.filter(contract=contract, status=Reading.Status.ACCEPTED)
     if service_point is not None:
         readings = readings.filter(meter__service_point=service_point)
     if date_from is not None:
@@ -56,8 +58,11 @@ def archive_readings(*, contract, service_point=None, date_from=None, date_to=No
 def archive_page(readings, *, after=None, size=PAGE_SIZE):
     """One page of ``readings`` (from archive_readings) starting after the cursor ``after``."""
     if after is not None:
+        # (date, id) < (cursor): the redundant "date <= cursor date" is what lets the index range
+        # start at the cursor; with the OR alone PostgreSQL walks the contract's newer rows first.
         readings = readings.filter(
-            Q(reading_date__lt=after.reading_date) | Q(reading_date=after.reading_date, pk__lt=after.pk)
+            Q(reading_date__lt=after.reading_date) | Q(reading_date=after.reading_date, pk__lt=after.pk),
+            reading_date__lte=after.reading_date,
         )
     rows = list(readings[: size + 1])
     older = None

@@ -38,9 +38,12 @@ from cabinet.services.period_readings import (
 )
 from cabinet.services.saving_readings import save_period_drafts, submit_period_readings
 from cabinet.windows import closed_message, default_period, submission_window
+from meters.models import Meter, Reading
 from meters.selectors import UNIT_BY_KIND
 from portal.files import download_response
 from portal.workdays import calendar_for
+
+CSV_CHUNK = 2000
 
 
 class Echo:
@@ -382,18 +385,30 @@ def archive_csv(request, contract):
     writer = csv.writer(Echo(), delimiter=";")
     header = [_("Date"), _("Meter number"), _("Kind"), _("Connection point"), _("Reading"), _("Source")]
 
+    kinds = {code: str(label) for code, label in Meter.Kind.choices}
+    sources = {code: str(label) for code, label in Reading.Source.choices}
+    columns = (
+        "reading_date",
+        "meter__serial_number",
+        "meter__kind",
+        "meter__service_point__address",
+        "value",
+        "source",
+    )
+
     def lines():
+        # Plain tuples in chunks of 2,000 rows, one string a chunk: no model instance per row, and a
+        # few hundred writes to the socket for a million rows (issue #12: >= 100,000 rows/s).
         yield "\ufeff" + writer.writerow(header)
-        for reading in readings.iterator(chunk_size=2000):
-            meter = reading.meter
-            yield writer.writerow([
-                reading.reading_date.isoformat(),
-                meter.serial_number,
-                meter.get_kind_display(),
-                meter.service_point.address if meter.service_point else "",
-                f"{reading.value.normalize():f}",
-                reading.get_source_display(),
-            ])  # fmt: skip
+        chunk = []
+        for day, serial, kind, address, value, source in readings.values_list(*columns).iterator(chunk_size=CSV_CHUNK):
+            chunk.append(writer.writerow((day.isoformat(), serial, kinds.get(kind, kind), address or "",
+                                          f"{value.normalize():f}", sources.get(source, source))))  # fmt: skip
+            if len(chunk) == CSV_CHUNK:
+                yield "".join(chunk)
+                chunk.clear()
+        if chunk:
+            yield "".join(chunk)
 
     name = f"readings-archive-{slugify(contract.number) or contract.pk}.csv"
     return download_response(lines(), filename=name, content_type="text/csv; charset=utf-8")

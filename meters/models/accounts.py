@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Branch, TenantOwned
+from portal.scoping import TenantQuerySet
 
 from .storage import private_storage
 
@@ -128,9 +129,33 @@ class Meter(TenantOwned):
         return self.verification_due_on is not None and self.verification_due_on < on
 
 
+class ReadingQuerySet(TenantQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        stamp_contracts(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def stamp_contracts(readings):
+    """Sets ``contract_id`` of new readings from their meters' connection points, in one query."""
+    missing = {r.meter_id for r in readings if r.contract_id is None and r.meter_id is not None}
+    if not missing:
+        return
+    contract_of = dict(
+        Meter.objects.filter(pk__in=missing, service_point__isnull=False).values_list(
+            "pk", "service_point__contract_id"
+        )
+    )
+    for reading in readings:
+        if reading.contract_id is None:
+            reading.contract_id = contract_of.get(reading.meter_id)
+
+
 class Reading(TenantOwned):
     """A booked or submitted meter reading. Append-only: a correction is a new row that
     supersedes the old one, so the history stays visible to staff."""
+
+    objects = models.Manager.from_queryset(ReadingQuerySet)()
 
     class Source(models.TextChoices):
         CITIZEN = "citizen", _("Citizen")
@@ -164,6 +189,20 @@ class Reading(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("entered by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The contract whose connection point the meter served when the reading was booked, copied here
+    # (save() and bulk_create fill it) so that the W5 archive reads one index leading with the
+    # contract instead of merging every meter's history (issue #12: 5.3 s → ms for 9M readings). A
+    # meter moved to another contract later keeps its earlier readings with the earlier contract.
+    contract = models.ForeignKey(
+        "meters.Contract",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # reading_contract_date leads with it
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contract"),
+    )
 
     class Meta:
         ordering = ["meter_id", "-reading_date", "-pk"]
@@ -173,7 +212,18 @@ class Reading(TenantOwned):
             # Last accepted reading of a meter, and a meter's history by date (account page, archive).
             models.Index(fields=["meter", "status", "-reading_date"], name="reading_meter_status_date"),
             models.Index(fields=["meter", "-reading_date", "-id"], name="reading_meter_date"),
+            # A contract's readings newest first (W5 archive, its CSV); households have no contract.
+            models.Index(
+                fields=["contract", "-reading_date", "-id"],
+                name="reading_contract_date",
+                condition=models.Q(contract__isnull=False),
+            ),
         ]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.contract_id is None:
+            stamp_contracts([self])
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return f"{self.meter}: {self.value} ({self.reading_date:%Y-%m-%d})"

@@ -133,3 +133,28 @@ def test_a_filtered_archive_offers_a_reset_to_the_unfiltered_one(cabinet, tenant
     assert 'id="reset-filter"' not in cabinet.get(page).content.decode()
     text = cabinet.get(page, {"date_from": "2026-02-01"}).content.decode()
     assert f'<a href="{page}" id="reset-filter">Reset filter</a>' in text
+
+
+def test_a_new_reading_is_stamped_with_the_contract_of_its_meter(tenant, contract):
+    meter = water_meter(contract, previous=None)
+    saved = ReadingFactory(meter=meter, value=Decimal(1), reading_date=D(2026, 1, 5))
+    many_readings(meter, 3)
+
+    assert saved.contract_id == contract.pk
+    assert set(Reading.objects.filter(meter=meter).values_list("contract_id", flat=True)) == {contract.pk}
+
+
+def test_a_household_reading_has_no_contract(tenant):
+    reading = ReadingFactory(value=Decimal(1), reading_date=D(2026, 1, 5))
+
+    assert reading.contract_id is None
+
+
+def test_the_csv_export_is_one_query_for_any_number_of_rows(cabinet, tenant, contract):
+    many_readings(water_meter(contract, previous=None), 5000)
+    response = cabinet.get(url(tenant, "archive_csv", contract))
+    with CaptureQueriesContext(connection) as queries:
+        lines = b"".join(response.streaming_content).decode().splitlines()
+
+    assert len(lines) == 1 + 5000  # the header and the rows
+    assert len(queries) <= 2

@@ -49,3 +49,26 @@ def test_reverse_outside_a_request_is_unprefixed_and_tenant_reverse_adds_the_pre
 def test_inactive_tenant_is_404(client):
     TenantFactory(slug="closed", is_active=False)
     assert client.get("/closed/").status_code == 404
+
+
+def test_a_cached_request_resolves_the_tenant_without_a_query(client, tenant, django_assert_num_queries):
+    client.get("/azersu/healthz/")
+    with django_assert_num_queries(0):
+        assert client.get("/azersu/healthz/").status_code == 200
+
+
+def test_saving_a_tenant_drops_the_cached_one(client, tenant):
+    assert client.get("/azersu/healthz/").status_code == 200
+    tenant.is_active = False
+    tenant.save()
+    assert client.get("/azersu/healthz/").status_code == 404
+
+
+def test_other_processes_reload_after_the_ttl(client, tenant, monkeypatch):
+    from portal import tenant_cache
+
+    assert client.get("/azersu/healthz/").status_code == 200
+    type(tenant).objects.filter(pk=tenant.pk).update(is_active=False)  # no signal: as if another process saved it
+    assert client.get("/azersu/healthz/").status_code == 200
+    monkeypatch.setattr(tenant_cache, "TTL_SECONDS", -1)
+    assert client.get("/azersu/healthz/").status_code == 404
