@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.render_missing_invoice_pdfs",
         "schedule": env.int("INVOICE_PDF_SWEEP_SECONDS", default=120),
     },
+    # Technical conditions (W2) whose PDF task was lost are rendered late.
+    "render-missing-conditions-pdfs": {
+        "task": "connections.tasks.render_missing_conditions_pdfs",
+        "schedule": env.int("CONDITIONS_PDF_SWEEP_SECONDS", default=300),
+    },
     # Photos attached to W1 forms that were never sent (readings.services.drafts.DRAFT_HOURS).
     "purge-stale-photo-drafts": {
         "task": "readings.tasks.purge_stale_photo_drafts",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("my/", include("billing.urls")),
     path("readings/", include("readings.urls")),
     path("cabinet/", include("cabinet.urls")),
+    path("connections/", include("connections.urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),
