@@ -1,0 +1,1 @@
+from connections import admin_gis  # noqa: F401

@@ -1,0 +1,1 @@
+from connections.models.gis import District, Parcel, PowerCentre  # noqa: F401
