@@ -34,16 +34,27 @@ def find_parcel(tenant, *, district, registry_number, registration_number):
     return parcel
 
 
+def centres_within(tenant, *, latitude, longitude, kinds, min_available_kva, radius_m):
+    """The candidate centres with their distance, nearest first; inside the bounding box of
+    ``radius_m`` (None: the whole tenant). One query, the one bench/gis_nearest.py explains."""
+    rows = PowerCentre.objects.for_tenant(tenant).filter(kind__in=kinds, available_kva__gte=min_available_kva)
+    if radius_m is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
+        rows = rows.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+    return rows.annotate(distance_m=haversine_expression(latitude, longitude)).order_by("distance_m", "pk")
+
+
 def nearest_centre(tenant, *, latitude, longitude, kinds, min_available_kva):
     """(centre, distance in metres) of the nearest centre of these kinds with the capacity, or None."""
-    candidates = PowerCentre.objects.for_tenant(tenant).filter(kind__in=kinds, available_kva__gte=min_available_kva)
-    distance = haversine_expression(latitude, longitude)
     for radius in SEARCH_RADII_M:
-        rows = candidates
-        if radius is not None:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius)
-            rows = rows.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-        best = rows.annotate(distance_m=distance).order_by("distance_m", "pk").first()
+        best = centres_within(
+            tenant,
+            latitude=latitude,
+            longitude=longitude,
+            kinds=kinds,
+            min_available_kva=min_available_kva,
+            radius_m=radius,
+        ).first()
         # A centre in the box's corner may be farther than one just outside its side: accept the
         # answer only when it lies within the radius, which no centre outside the box can beat.
         if best is not None and (radius is None or best.distance_m <= radius):
