@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications import clocks
-from applications.admin import AttachmentInline, TimelineInline
+from applications.admin import AttachmentDownloadMixin, AttachmentInline, TimelineInline
 from applications.admin_actions import ApplicationActionsMixin
 from applications.admin_filters import ClockFilter, stage_filter
 from applications.models import Status
@@ -64,7 +64,7 @@ class DistanceForm(forms.Form):
 
 
 @admin.register(ConnectionApplication)
-class ConnectionApplicationAdmin(ApplicationActionsMixin, TenantScopedAdmin):
+class ConnectionApplicationAdmin(ApplicationActionsMixin, AttachmentDownloadMixin, TenantScopedAdmin):
     branch_path = "branch"
     list_display = ["number", "stage_shown", "status", "branch", "power", "fee", "submitted_at", "due_on"]
     list_filter = [stage_filter(GRID_CONNECTION), ClockFilter, "status", "branch"]
