@@ -9,7 +9,6 @@ from django.contrib.admin import helpers
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,10 +26,13 @@ from portal.forms import DateInput
 
 
 def done(text):
-    return lambda n: ngettext("%(n)d application: %(what)s.", "%(n)d applications: %(what)s.", n) % {
-        "n": n,
-        "what": text,
-    }
+    return lambda n: (
+        ngettext("%(n)d application: %(what)s.", "%(n)d applications: %(what)s.", n)
+        % {
+            "n": n,
+            "what": text,
+        }
+    )
 
 
 class PaymentForm(forms.Form):
@@ -220,7 +222,9 @@ class ConnectionApplicationAdmin(ApplicationActionsMixin, AttachmentDownloadMixi
                     actor=request.user,
                     paid_on=data["paid_on"],
                     # One bank payment per application: the id names both when several are selected.
-                    external_id=data["external_id"] if queryset.count() == 1 else f"{data['external_id']}-{application.number}",
+                    external_id=data["external_id"]
+                    if queryset.count() == 1
+                    else f"{data['external_id']}-{application.number}",
                     channel=data["channel"],
                 ),
                 _("payment recorded"),

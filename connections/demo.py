@@ -26,8 +26,26 @@ CITIZEN_PHONE = "+994501234567"
 # (key, district code, registry number, registration number, kW, phase, applicant, stage to reach)
 APPLICATIONS = [
     ("demo-w2-review", "nasimi", "NSM-0002", "050002", "8", Phase.SINGLE, ApplicantKind.HOUSEHOLD, Stages.REVIEW),
-    ("demo-w2-invoiced", "yasamal", "YSM-0003", "070003", "12.5", Phase.SINGLE, ApplicantKind.HOUSEHOLD, Stages.INVOICED),
-    ("demo-w2-connected", "sumgayit", "SMQ-0004", "080004", "15", Phase.THREE, ApplicantKind.ENTREPRENEUR, Stages.CONNECTED),
+    (
+        "demo-w2-invoiced",
+        "yasamal",
+        "YSM-0003",
+        "070003",
+        "12.5",
+        Phase.SINGLE,
+        ApplicantKind.HOUSEHOLD,
+        Stages.INVOICED,
+    ),
+    (
+        "demo-w2-connected",
+        "sumgayit",
+        "SMQ-0004",
+        "080004",
+        "15",
+        Phase.THREE,
+        ApplicantKind.ENTREPRENEUR,
+        Stages.CONNECTED,
+    ),
 ]
 
 
@@ -125,10 +143,11 @@ def seed(stdout=None):
     seed_citizen_details(citizen)
     numbers = [_application(tenant, citizen, staff, row).number for row in APPLICATIONS]
     if stdout is not None:
+        districts, parcels, centres = counts
         stdout.write(
-            "connections: Azerishiq fee schedules (2024 current, 2018 history), GIS with %d districts, %d parcels "
-            "and %d power centres; %s's basic data; applications %s (under review, invoiced, connected). "
+            f"connections: Azerishiq fee schedules (2024 current, 2018 history), GIS with {districts} districts, "
+            f"{parcels} parcels and {centres} power centres; {CITIZEN}'s basic data; applications "
+            f"{', '.join(numbers)} (under review, invoiced, connected). "
             "Walk W2 with registry number NSM-0001 and registration number 050001 in Nəsimi."
-            % (*counts, CITIZEN, ", ".join(numbers))
         )
     return []

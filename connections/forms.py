@@ -30,7 +30,9 @@ class ApplicationDataForm(forms.Form):
     applicant_kind = forms.ChoiceField(
         label=_("I apply as"), choices=ApplicantKind.choices, widget=forms.RadioSelect, initial=ApplicantKind.HOUSEHOLD
     )
-    term = forms.ChoiceField(label=_("Execution term"), choices=Term.choices, widget=forms.RadioSelect, initial=Term.STANDARD)
+    term = forms.ChoiceField(
+        label=_("Execution term"), choices=Term.choices, widget=forms.RadioSelect, initial=Term.STANDARD
+    )
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices, widget=forms.RadioSelect, initial=Phase.SINGLE)
     power_kw = QuantityField(
         label=_("Requested power, kW"),
@@ -105,9 +107,16 @@ class ContactForm(forms.Form):
         self.fields["phone"].help_text = _("A mobile number: we send a code to confirm it. %(hint)s") % {
             "hint": phone_hint(region)
         }
-        # "Send code" needs only the number; the e-mail is asked for when sending the application.
-        self.fields["email"].required = step == Step.SUBMIT
+        self.step = step
         self.fields["sms_code"].required = step == Step.CONFIRM_CODE
+
+    def clean(self):
+        cleaned = super().clean()
+        # "Send code" and "Confirm" need only the number: an e-mail not typed yet is asked for
+        # when sending the application (the field stays marked as required).
+        if self.step != Step.SUBMIT and not self.data.get("email", "").strip():
+            self.errors.pop("email", None)
+        return cleaned
 
     def clean_phone(self):
         return normalize_mobile(self.cleaned_data["phone"].strip(), self.region)

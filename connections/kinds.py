@@ -49,7 +49,9 @@ def conditions_term(application):
 
 STAGES = (
     Stage(code=Stages.REGISTERED, label=_("Registered")),
-    Stage(code=Stages.REVIEW, label=_("Under review by the branch"), term=review_term, counts_from=_("from registration")),
+    Stage(
+        code=Stages.REVIEW, label=_("Under review by the branch"), term=review_term, counts_from=_("from registration")
+    ),
     Stage(code=Stages.INVOICED, label=_("Fee invoice issued")),
     Stage(
         code=Stages.PAID, label=_("Fee paid: connection works"), term=connection_term, counts_from=_("from the payment")

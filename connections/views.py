@@ -80,4 +80,6 @@ def conditions_pdf(request, number):
     require_download(
         request, tenant=request.tenant, branch=application.branch_id, owned=application.applicant_id == request.user.pk
     )
-    return private_file_response(connection.conditions_pdf, filename=file_name(connection), content_type="application/pdf")
+    return private_file_response(
+        connection.conditions_pdf, filename=file_name(connection), content_type="application/pdf"
+    )

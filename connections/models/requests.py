@@ -89,7 +89,12 @@ class ConnectionRequest(TenantOwned):
     registry_number = models.CharField(_("registry number"), max_length=40)
     registration_number = models.CharField(_("registration number"), max_length=40)
     parcel = models.ForeignKey(
-        "connections.Parcel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("parcel")
+        "connections.Parcel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("parcel"),
     )
 
     # The quote as the applicant saw it when sending (connections.fees.Quote.as_frozen()): a later
@@ -117,9 +122,7 @@ class ConnectionRequest(TenantOwned):
     )
     centre_code = models.CharField(_("power centre code"), max_length=40, blank=True)
     centre_name = models.CharField(_("power centre name"), max_length=200, blank=True)
-    distance_method = models.CharField(
-        _("distance method"), max_length=16, choices=DistanceMethod.choices, blank=True
-    )
+    distance_method = models.CharField(_("distance method"), max_length=16, choices=DistanceMethod.choices, blank=True)
     distance_approximate = models.BooleanField(_("approximate (from the district centre)"), default=False)
     gis_data_version = models.CharField(_("GIS data version"), max_length=64, blank=True)
     # Staff may correct the distance, never silently: the reason and who did it are kept.
@@ -207,7 +210,9 @@ class PhoneConfirmation(TenantOwned):
     shown again with an error elsewhere does not ask for a new code.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     phone = models.CharField(_("phone"), max_length=16)
     code_hash = models.CharField(_("code hash"), max_length=64)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)

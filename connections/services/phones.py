@@ -109,9 +109,7 @@ def confirm_code(*, tenant, user, phone, code):
         if confirmation.confirmed_at is not None:
             return confirmation
         if confirmation.attempts >= MAX_ATTEMPTS:
-            raise ValidationError(
-                _("Too many wrong codes. Ask for a new code."), code="too_many_attempts"
-            )
+            raise ValidationError(_("Too many wrong codes. Ask for a new code."), code="too_many_attempts")
         if confirmation.expires_at <= timezone.now():
             raise ValidationError(_("The code has expired. Ask for a new code."), code="code_expired")
         if not (code.isdigit() and constant_time_compare(confirmation.code_hash, _hash(confirmation.pk, code))):
@@ -136,8 +134,6 @@ def confirmed_at(*, tenant, user, phone):
     """When ``phone`` was confirmed by ``user`` within CONFIRMED_MINUTES, else None."""
     since = timezone.now() - datetime.timedelta(minutes=CONFIRMED_MINUTES)
     confirmation = (
-        _latest(tenant, user, phone).filter(confirmed_at__gte=since).only("confirmed_at").first()
-        if phone
-        else None
+        _latest(tenant, user, phone).filter(confirmed_at__gte=since).only("confirmed_at").first() if phone else None
     )
     return confirmation.confirmed_at if confirmation is not None else None

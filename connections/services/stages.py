@@ -184,9 +184,7 @@ def issue_fee_invoice(*, application, actor):
         request.save(update_fields=["account", "fee_invoice"])
         clocks.enter_stage(application=locked, stage=Stages.INVOICED, actor=actor)
         if invoice is None:
-            clocks.enter_stage(
-                application=locked, stage=Stages.PAID, actor=actor, note=_("No connection fee is due.")
-            )
+            clocks.enter_stage(application=locked, stage=Stages.PAID, actor=actor, note=_("No connection fee is due."))
         else:
             notify_applicant(locked, template=FEE_INVOICE_TEMPLATE, context={"invoice": invoice})
     application.stage, application.due_on = locked.stage, locked.due_on

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications.models import Application
 from connections.models import ConnectionRequest, Parcel, PowerCentre
-from portal.models import Notification
+from portal.models import Notification, Workflow
 from portal.urls_helpers import tenant_reverse
 from tests.connections.conftest import PHONE, confirm_phone, form_data
 
@@ -72,7 +72,9 @@ def test_continue_fills_in_the_distance_to_the_nearest_centre(logged_in, url, pa
 def test_a_parcel_without_position_is_measured_from_the_district_and_says_approximate(logged_in, url, district, centre):
     from tests.connections.factories_gis import ParcelFactory
 
-    ParcelFactory(district=district, registry_number="NSM-0010", registration_number="050010", latitude=None, longitude=None)
+    ParcelFactory(
+        district=district, registry_number="NSM-0010", registration_number="050010", latitude=None, longitude=None
+    )
     page = post(logged_in, url, district, step="locate", registry_number="NSM-0010", registration_number="050010")
     assert "approximate" in page.content.decode()
 
@@ -113,7 +115,8 @@ def test_a_district_of_another_tenant_is_not_in_the_list(logged_in, url, parcel,
 
 
 @pytest.mark.parametrize(
-    ("phone", "message"), [("012 345 67 89", "This is not a mobile number"), ("+79121234567", "mobile number of this country")]
+    ("phone", "message"),
+    [("012 345 67 89", "This is not a mobile number"), ("+79121234567", "mobile number of this country")],
 )
 def test_a_landline_or_a_foreign_number_gets_no_code(logged_in, url, parcel, district, phone, message):
     page = post(logged_in, url, district, step="send_code", phone=phone).content.decode()
@@ -278,3 +281,56 @@ def _bulk_centres_more(district):
         ],
         batch_size=5000,
     )
+
+
+def test_send_code_needs_only_the_number(logged_in, url, parcel, district):
+    page = post(logged_in, url, district, step="send_code", email="").content.decode()
+    assert "We sent a code by SMS" in page
+
+
+def test_a_tenant_without_the_service_has_no_form(client, citizen):
+    from tests.portal.factories import TenantFactory
+
+    water = TenantFactory(slug="azersu", workflows=[Workflow.METER_READINGS.value])
+    client.force_login(citizen)
+    assert client.get(tenant_reverse(water, "connections:apply")).status_code == 404
+
+
+def test_the_profile_page_keeps_the_basic_data(client, stranger):
+    client.force_login(stranger)
+    response = client.post(
+        reverse("accounts:personal_details") + "?next=/azerishiq/connections/",
+        {
+            "surname": "Əliyev",
+            "given_name": "Rəşad",
+            "patronymic": "",
+            "personal_id_number": "7 xyz12 3",
+            "id_document": "AZE 1",
+            "birth_date": "1990-01-02",
+            "address": "Gəncə",
+            "entrepreneur_tax_number": "12",
+            "next": "/azerishiq/connections/",
+        },
+    )
+    assert "VÖEN" in response.content.decode()  # the tax number's rule, in the form
+    assert not hasattr(stranger, "personal_details") or stranger.personal_details is None
+    response = client.post(
+        reverse("accounts:personal_details"),
+        {"surname": "Əliyev", "given_name": "Rəşad", "personal_id_number": "7xyz123", "next": "/azerishiq/connections/"},
+    )
+    assert response.status_code == 302 and response.url == "/azerishiq/connections/"
+    from accounts.models import PersonalDetails
+
+    details = PersonalDetails.objects.get(user=stranger)
+    assert (details.personal_id_number, details.country) == ("7XYZ123", "AZ")
+
+
+def test_verified_basic_data_cannot_be_changed_on_the_profile(client, citizen):
+    citizen.personal_details.verified_by = "ASAN Login"
+    citizen.personal_details.save()
+    client.force_login(citizen)
+    page = client.get(reverse("accounts:personal_details")).content.decode()
+    assert "ASAN Login" in page and 'name="surname"' not in page
+    client.post(reverse("accounts:personal_details"), {"surname": "Changed", "given_name": "X"})
+    citizen.personal_details.refresh_from_db()
+    assert citizen.personal_details.surname == "Məmmədova"

@@ -43,7 +43,9 @@ def test_a_wrong_code_is_refused_and_counted(azerishiq, citizen):
 
 def test_an_expired_code_is_refused_even_when_right(azerishiq, citizen):
     confirmation = phones.send_code(tenant=azerishiq, user=citizen, phone=PHONE, language="en")
-    PhoneConfirmation.objects.filter(pk=confirmation.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    PhoneConfirmation.objects.filter(pk=confirmation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     with pytest.raises(ValidationError) as error:
         phones.confirm_code(tenant=azerishiq, user=citizen, phone=PHONE, code=sent_code(azerishiq))
     assert error.value.code == "code_expired"

@@ -88,7 +88,9 @@ def test_waiting_for_the_applicant_pauses_the_review_clock(sent, reviewer, freez
     freeze_today(datetime.date(2026, 4, 1))
     stages.start_review(application=sent, actor=reviewer)
     assert StageClock.objects.get(application=sent, stage="review").due_on == datetime.date(2026, 4, 8)
-    services.transition(application=sent, to_status=Status.WAITING_FOR_APPLICANT, actor=reviewer, note="Send the extract")
+    services.transition(
+        application=sent, to_status=Status.WAITING_FOR_APPLICANT, actor=reviewer, note="Send the extract"
+    )
     freeze_today(datetime.date(2026, 4, 6))  # three working days later
     stages.resume_review(application=sent, actor=reviewer)
     assert StageClock.objects.get(application=sent, stage="review").due_on == datetime.date(2026, 4, 13)

@@ -46,9 +46,13 @@ def world(transactional_db):
         )
         seed_fee_schedules(tenant)
         branch = BranchFactory(tenant=tenant, code="baku-south", name="Bakı Cənub Elektrik Şəbəkəsi")
-        district = DistrictFactory(tenant=tenant, code="nasimi", name="Nəsimi", name_ru="Насиминский район", branch=branch)
+        district = DistrictFactory(
+            tenant=tenant, code="nasimi", name="Nəsimi", name_ru="Насиминский район", branch=branch
+        )
         lat, lon = offset(metres_north=300)
-        PowerCentreFactory(district=district, code="NSM-TM-1", name="Transformator məntəqəsi 1", latitude=lat, longitude=lon)
+        PowerCentreFactory(
+            district=district, code="NSM-TM-1", name="Transformator məntəqəsi 1", latitude=lat, longitude=lon
+        )
         ParcelFactory(district=district, registry_number=REGISTRY, registration_number=REGISTRATION)
         citizen = UserFactory(
             email="aysel@example.com", full_name="Aysel Məmmədova", preferred_language=language, phone="+994501112233"
@@ -181,9 +185,7 @@ def staff_take_it_to_connection(browser, live_server, world, number):
         expect(admin.locator(".messagelist .warning")).to_contain_text(number)
 
         admin_action(admin, number, "issue_fee_invoice", fields={})
-        admin_action(
-            admin, number, "record_payment", fields={"paid_on": today, "external_id": "KAPITAL-2026-000777"}
-        )
+        admin_action(admin, number, "record_payment", fields={"paid_on": today, "external_id": "KAPITAL-2026-000777"})
         admin_action(admin, number, "issue_conditions", fields={"text": "Kabel 4×16 mm², 0,4 kV dirək 3-dən."})
         admin_action(admin, number, "connect", fields={"connected_on": today, "meter_serial": "AZI-M-0001"})
         # The request's page: the quote, the distance with the parcel and the centre, the stages.
