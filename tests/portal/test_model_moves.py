@@ -15,12 +15,15 @@ OLD_LAYOUT = [
     ("applications", "0005_field_labels"),
     ("readings", None),
     ("cabinet", None),
+    # W2 came later and depends on today's meters: at the old layout it is not migrated at all.
+    ("connections", None),
 ]
 NEW_LAYOUT = [
     ("meters", "0006_models_moved_to_readings_and_cabinet"),
     ("applications", "0006_models_moved_to_cabinet"),
     ("readings", "0001_initial"),
     ("cabinet", "0001_initial"),
+    ("connections", None),
 ]
 MOVED = {
     "readings": {"meters": ["submittedreading", "onsitecheck", "inspectedreading", "readingsapplication"]},
