@@ -247,6 +247,7 @@ class QuoteLine:
     to_kw: Decimal | None = None
     unit_price: Decimal | None = None
     quantity: Decimal | None = None
+    free_m: Decimal | None = None
     set_by_staff: bool = False
     currency: str = "AZN"
 
@@ -259,6 +260,7 @@ class QuoteLine:
             "rate": number(self.unit_price) if self.unit_price is not None else "",
             "quantity": number(self.quantity) if self.quantity is not None else "",
             "start": number(self.from_kw) if self.from_kw is not None else "",
+            "free": number(self.free_m) if self.free_m is not None else "",
         }
         if self.kind == LineKind.FIXED:
             return gettext("%(scope)s, %(band)s: fixed part") % values
@@ -267,7 +269,7 @@ class QuoteLine:
         if self.kind == LineKind.PER_KW_ABOVE:
             return gettext("%(scope)s, %(band)s: %(rate)s %(currency)s × %(quantity)s kW above %(start)s kW") % values
         if self.kind == LineKind.DISTANCE:
-            return gettext("Distance to the grid beyond %(start)s m: %(rate)s %(currency)s × %(quantity)s m") % values
+            return gettext("Distance to the grid beyond %(free)s m: %(rate)s %(currency)s × %(quantity)s m") % values
         if self.kind == LineKind.URGENT_SURCHARGE:
             return gettext("Urgent term surcharge")
         if self.kind == LineKind.URGENT_MULTIPLIER:
@@ -288,6 +290,7 @@ class QuoteLine:
             "to_kw": _str_or_none(self.to_kw),
             "unit_price": _str_or_none(self.unit_price),
             "quantity": _str_or_none(self.quantity),
+            "free_m": _str_or_none(self.free_m),
             "set_by_staff": self.set_by_staff,
             "currency": self.currency,
         }
@@ -296,7 +299,7 @@ class QuoteLine:
     def from_frozen(cls, data):
         decimals = {
             key: None if data[key] is None else Decimal(data[key])
-            for key in ("amount", "from_kw", "to_kw", "unit_price", "quantity")
+            for key in ("amount", "from_kw", "to_kw", "unit_price", "quantity", "free_m")
         }
         return cls(**{**data, **decimals})
 
@@ -450,7 +453,7 @@ def _priced_lines(rule, inputs, power):
                     kind=LineKind.DISTANCE,
                     amount=_cents(rule.distance_rate * beyond),
                     rule_id=rule.pk,
-                    from_kw=Decimal(rule.distance_free_m),
+                    free_m=Decimal(rule.distance_free_m),
                     unit_price=rule.distance_rate,
                     quantity=beyond,
                 )

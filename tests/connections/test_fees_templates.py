@@ -40,3 +40,17 @@ def test_the_no_fee_apartment_shows_one_explanatory_line():
     )
 
     assert "no connection fee" in html and "0.00" in html
+
+
+def test_the_alternatives_show_each_total_or_its_refusal(tenant):
+    from connections import quotes
+    from connections.demo_fees import seed_fee_schedules
+
+    seed_fee_schedules(tenant)
+    found = quotes.alternatives(tenant, inputs("8"), on=datetime.date(2020, 1, 1))
+
+    html = render_to_string("connections/fees/alternatives.html", {"alternatives": found})
+
+    assert "The other phase" in html and "Three-phase, 8 kW, Standard term" in html
+    assert "no price for this request" in html  # three-phase under the 2018 household regime
+    assert "The other execution term" in html and "420.00 AZN" in html
