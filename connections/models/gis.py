@@ -7,6 +7,7 @@ the applicant. Coordinates are WGS 84 degrees; the nearest-centre lookup prefilt
 latitude/longitude before it computes the great-circle distance (``connections.gis.nearest``).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
@@ -46,6 +47,11 @@ class District(TenantOwned):
 
     def __str__(self):
         return self.local_name
+
+    def clean(self):
+        super().clean()
+        if self.branch_id and self.tenant_id and self.branch.tenant_id != self.tenant_id:
+            raise ValidationError({"branch": _("Choose a branch of the same tenant.")})
 
     @property
     def local_name(self):
@@ -105,6 +111,10 @@ class PowerCentre(TenantOwned):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def clean(self):
+        super().clean()
+        check_same_tenant(self)
+
 
 class Parcel(TenantOwned):
     """A land parcel (or the building's plot) as the property registry and the GIS know it."""
@@ -136,6 +146,16 @@ class Parcel(TenantOwned):
     def __str__(self):
         return self.registry_number
 
+    def clean(self):
+        super().clean()
+        check_same_tenant(self)
+
     @property
     def has_position(self):
         return self.latitude is not None and self.longitude is not None
+
+
+def check_same_tenant(row):
+    """A centre or parcel lies in a district of its own tenant (the admin and the import keep it so)."""
+    if row.district_id and row.tenant_id and row.district.tenant_id != row.tenant_id:
+        raise ValidationError({"district": _("Choose a district of the same tenant.")})

@@ -131,3 +131,21 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client):
     response = client.get(PARCEL_IMPORT)
 
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_district_of_one_tenant_cannot_take_another_tenants_branch_or_rows(tenant, other_tenant):
+    from django.core.exceptions import ValidationError
+
+    from tests.portal.factories import BranchFactory
+
+    foreign_branch = BranchFactory(tenant=other_tenant)
+    district = DistrictFactory.build(tenant=tenant, code="nasimi", branch=foreign_branch)
+    with pytest.raises(ValidationError) as refused:
+        district.full_clean()
+    assert "branch" in refused.value.message_dict
+
+    foreign_district = DistrictFactory(tenant=other_tenant)
+    parcel = ParcelFactory.build(tenant=tenant, district=foreign_district)
+    with pytest.raises(ValidationError) as refused:
+        parcel.full_clean()
+    assert "district" in refused.value.message_dict
