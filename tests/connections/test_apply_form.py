@@ -316,7 +316,12 @@ def test_the_profile_page_keeps_the_basic_data(client, stranger):
     assert not hasattr(stranger, "personal_details") or stranger.personal_details is None
     response = client.post(
         reverse("accounts:personal_details"),
-        {"surname": "Əliyev", "given_name": "Rəşad", "personal_id_number": "7xyz123", "next": "/azerishiq/connections/"},
+        {
+            "surname": "Əliyev",
+            "given_name": "Rəşad",
+            "personal_id_number": "7xyz123",
+            "next": "/azerishiq/connections/",
+        },
     )
     assert response.status_code == 302 and response.url == "/azerishiq/connections/"
     from accounts.models import PersonalDetails
