@@ -38,12 +38,16 @@ OPEN = {Status.SUBMITTED, Status.IN_REVIEW}
 
 def _locked(application):
     """The application and its request, locked for the step (one step at a time per request)."""
+    # Only the rows themselves are locked (of=self): PostgreSQL refuses FOR UPDATE on the nullable
+    # side of an outer join, and the tenant or the district need no lock.
     locked = (
-        Application.objects.select_for_update()
-        .select_related("tenant", "kind", "applicant", "branch")
+        Application.objects.select_for_update(of=("self",))
+        .select_related("tenant", "kind", "applicant")
         .get(pk=application.pk)
     )
-    request = ConnectionRequest.objects.select_for_update().select_related("district").get(application=locked)
+    request = (
+        ConnectionRequest.objects.select_for_update(of=("self",)).select_related("district").get(application=locked)
+    )
     return locked, request
 
 
