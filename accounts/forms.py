@@ -6,12 +6,13 @@ from django.urls import get_script_prefix
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, OrganizationMembership, User
+from accounts.models import Organization, OrganizationMembership, PersonalDetails, User
 from accounts.phones import normalize_phone, phone_hint
 from accounts.services.organizations import tax_number_taken_error
 from accounts.services.password_reset import request_password_reset
 from accounts.validators import clean_tax_number, tax_number_help, validate_no_links
 from portal.clients import client_ip
+from portal.forms import DateInput
 
 PHONE_HELP = _("Mobile number for SMS about your applications.")
 
@@ -237,3 +238,54 @@ class InvitationForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=OrganizationMembership.Role.choices)
+
+
+class PersonalDetailsForm(forms.ModelForm):
+    """The basic data the state services' forms show read-only (W2), typed by the user himself
+    until a state login fills them in (issue #13)."""
+
+    class Meta:
+        model = PersonalDetails
+        fields = [
+            "surname",
+            "given_name",
+            "patronymic",
+            "personal_id_number",
+            "id_document",
+            "birth_date",
+            "address",
+            "entrepreneur_tax_number",
+        ]
+        widgets = {"birth_date": DateInput()}
+        help_texts = {
+            "personal_id_number": _("As in your identity document (FIN in Azerbaijan: 7 characters)."),
+            "id_document": _("Series and number, e.g. AZE 12345678."),
+            "entrepreneur_tax_number": _("Only if you apply as an entrepreneur."),
+        }
+
+    def __init__(self, *args, country_code=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code = country_code or self.instance.country or "AZ"
+        self.fields["entrepreneur_tax_number"].help_text = tax_number_help(self.country_code)
+        for name in ("surname", "given_name", "patronymic", "address", "id_document"):
+            self.fields[name].validators.append(validate_no_links)
+
+    def clean_personal_id_number(self):
+        value = "".join(self.cleaned_data.get("personal_id_number", "").split()).upper()
+        if value:
+            taken = PersonalDetails.objects.filter(country=self.country_code, personal_id_number=value)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise forms.ValidationError(
+                    _("Another account already has this personal identification number."), code="taken"
+                )
+        return value
+
+    def clean_entrepreneur_tax_number(self):
+        value = self.cleaned_data.get("entrepreneur_tax_number", "")
+        return clean_tax_number(value, self.country_code) if value.strip() else ""
+
+    def save(self, commit=True):
+        self.instance.country = self.country_code
+        return super().save(commit=commit)

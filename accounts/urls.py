@@ -22,6 +22,7 @@ urlpatterns = [
     path("password/change/", profile.password_change, name="password_change"),
     path("password/change/done/", profile.password_change_done, name="password_change_done"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/personal-details/", profile.personal_details, name="personal_details"),
     path("two-factor/", profile.two_factor, name="two_factor"),
     path("two-factor/setup/", profile.two_factor_setup, name="two_factor_setup"),
     path("two-factor/backup-codes/", profile.two_factor_backup_codes, name="two_factor_backup_codes"),

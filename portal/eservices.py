@@ -34,7 +34,7 @@ CATALOGUE = [
     EService(
         Workflow.GRID_CONNECTION, _("Connection of a house or apartment to the electricity grid (up to 150 kW)"),
         _("Calculate the connection fee and send a connection request."),
-        "connections:request", _("Citizens and entrepreneurs"),
+        "connections:apply", _("Citizens and entrepreneurs"),
     ),
     EService(
         Workflow.METER_REMOVAL, _("Removal, verification and reinstallation of a meter"),

@@ -62,6 +62,11 @@ POLICIES = {
     # The W1 subscriber-code step (readings): distinct codes the user does not hold, per user and
     # per address (counted with hit_distinct), so the step cannot list who lives where.
     "subscriber_code_lookup": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",))),
+    # One-time SMS codes of the W2 form (connections): a new code to the same number once a minute,
+    # and a few codes an hour per user and per address, so the form cannot be used to flood a
+    # phone or run up the utility's SMS bill.
+    "sms_code_resend": Policy(limit=1, window=60, keys=(("user", "phone"),)),
+    "sms_code_send": Policy(limit=5, window=60 * 60, keys=(("user",), ("ip",), ("phone",)), limits={("ip",): 20}),
 }
 
 

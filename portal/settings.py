@@ -298,6 +298,20 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER = env("SMS_SENDER", default="Abonent")
 
+# --- Grid connection GIS (W2) -------------------------------------------------------------------
+# The distance provider: the imported parcels and centres (great-circle distance in the database),
+# or the utility's GIS service over HTTP (connections.gis.http.HttpGisProvider, URL + token).
+CONNECTIONS_DISTANCE_PROVIDER = env(
+    "CONNECTIONS_DISTANCE_PROVIDER", default="connections.gis.haversine.HaversineProvider"
+)
+CONNECTIONS_GIS_URL = env("CONNECTIONS_GIS_URL", default="")
+CONNECTIONS_GIS_TOKEN = env("CONNECTIONS_GIS_TOKEN", default="")
+CONNECTIONS_GIS_TIMEOUT = env.float("CONNECTIONS_GIS_TIMEOUT", default=5.0)
+# kVA a request takes from a centre = kW / power factor (connections.gis.rules.required_kva).
+CONNECTIONS_POWER_FACTOR = env.float("CONNECTIONS_POWER_FACTOR", default=0.9)
+# A GIS export uploaded or imported at once; a whole utility's parcels fit in a few such files.
+CONNECTIONS_GIS_IMPORT_MAX_BYTES = env.int("CONNECTIONS_GIS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # The development outbox page (/dev/outbox/) lists every message; never on in production.
 DEV_OUTBOX = env.bool("DEV_OUTBOX", default=DEBUG)
 
@@ -333,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
     "render-missing-invoice-pdfs": {
         "task": "billing.tasks.render_missing_invoice_pdfs",
         "schedule": env.int("INVOICE_PDF_SWEEP_SECONDS", default=120),
+    },
+    # Technical conditions (W2) whose PDF task was lost are rendered late.
+    "render-missing-conditions-pdfs": {
+        "task": "connections.tasks.render_missing_conditions_pdfs",
+        "schedule": env.int("CONDITIONS_PDF_SWEEP_SECONDS", default=300),
     },
     # Photos attached to W1 forms that were never sent (readings.services.drafts.DRAFT_HOURS).
     "purge-stale-photo-drafts": {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("readings/", include("readings.urls")),
     path("cabinet/", include("cabinet.urls")),
     path("removals/", include("removals.urls")),
+    path("connections/", include("connections.urls")),
     path("admin/", admin.site.urls),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("healthz/", views.healthz, name="healthz"),

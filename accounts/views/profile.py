@@ -17,8 +17,9 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import AuthenticatorCodeForm, DisableTwoFactorForm, ProfileForm
-from accounts.views.helpers import region_of
+from accounts.forms import AuthenticatorCodeForm, DisableTwoFactorForm, PersonalDetailsForm, ProfileForm
+from accounts.models import PersonalDetails
+from accounts.views.helpers import region_of, safe_next
 from portal.middleware import LANGUAGE_SESSION_KEY
 
 
@@ -31,6 +32,22 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "has_two_factor": _totp_device(request.user)})
+
+
+@login_required
+def personal_details(request):
+    """The user's basic data; read-only once a state login has verified them (issue #13)."""
+    details = PersonalDetails.objects.filter(user=request.user).first()
+    next_url = safe_next(request)
+    if details is not None and details.is_verified:
+        return render(request, "accounts/personal_details.html", {"details": details, "form": None, "next": next_url})
+    instance = details or PersonalDetails(user=request.user)
+    form = PersonalDetailsForm(request.POST or None, instance=instance, country_code=region_of(request))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your personal details are saved."))
+        return redirect(next_url or "accounts:personal_details")
+    return render(request, "accounts/personal_details.html", {"details": details, "form": form, "next": next_url})
 
 
 password_change = login_required(

@@ -1,7 +1,7 @@
 """State login in a real browser, in Azerbaijani, against a real OpenID Connect provider on
 loopback: "Log in with e-gov" → the provider's login page → back on the portal, logged in with the
-name and FIN from the claims → the account whose holder has that FIN is under "My accounts"
-without any code."""
+name and FIN from the claims → W2's basic data filled in from them, read-only → the account whose
+holder has that FIN is under "My accounts" without any code."""
 
 from pathlib import Path
 
@@ -37,7 +37,7 @@ def world(transactional_db, provider_server):
         name="Azərişıq",
         country_code="AZ",
         default_language="az",
-        workflows=[Workflow.METER_READINGS.value],
+        workflows=[Workflow.METER_READINGS.value, Workflow.GRID_CONNECTION.value],
     )
     branch = BranchFactory(tenant=tenant, name="Bakı")
     SubscriberAccountFactory(tenant=tenant, branch=branch, code="770012345678901", holder_id_number=FIN)
@@ -84,8 +84,17 @@ def test_log_in_with_e_gov_and_find_the_account_of_the_verified_fin(browser, liv
     expect(page.locator("main")).to_contain_text("770012345678901")
     assert_accessible(page)
     page.screenshot(path=SCREENSHOTS / f"state-login-accounts-{width}.png", full_page=True)
-    page.goto("/azerishiq/accounts/profile/")
-    expect(page.locator("main")).to_contain_text("Hüseynova Leyla Rauf qızı")
-    expect(page.locator("main")).to_contain_text(FIN)
+    # W2's basic data: from the verified claims, shown read-only (no input to change them).
+    page.goto("/azerishiq/connections/")
+    basic_data = page.locator(".basic-data")
+    expect(basic_data).to_contain_text("Hüseynova")
+    expect(basic_data).to_contain_text("Rauf qızı")
+    expect(basic_data).to_contain_text(FIN)
+    assert basic_data.locator("input").count() == 0
+    assert_accessible(page)
+    page.screenshot(path=SCREENSHOTS / f"state-login-w2-basic-data-{width}.png", full_page=True)
+    page.goto("/azerishiq/accounts/profile/personal-details/")
+    expect(page.locator("main")).to_contain_text("e-gov ilə daxil ol")
+    assert page.locator("main form input[name=personal_id_number]").count() == 0
     context.close()
     assert_no_csp_violations(violations)

@@ -17,6 +17,11 @@ class World:
         self.owner = UserFactory(email="owner@example.com", full_name="Owner Of Things")
         self.intruder = UserFactory(email="intruder@example.com", full_name="Intruder Person")
         self.staff_b = StaffMembershipFactory(tenant=self.tenant_b, user__email="staff-b@example.com").user
+        # The owner's basic data, so that the forms that show them (W2) are reached, not their
+        # "fill in your details" page.
+        from accounts.models import PersonalDetails
+
+        PersonalDetails.objects.create(user=self.owner, country="AZ", surname="Owner", given_name="Of Things")
 
     # --- objects of the owner in tenant A -------------------------------------------------------
     @cached_property
