@@ -299,6 +299,27 @@ def recipient_language(account):
     return account.tenant.default_language
 
 
+def period_lines(account, consumption_rows, period_start, tariff_for=None):
+    """The priced lines of a period from its consumption rows (``consumption_by_meter``), in the
+    active language: the one path both the per-invoice builder and the billing run take."""
+    lines = []
+    for row in consumption_rows:
+        if row.end_value is None:
+            continue
+        # The period's last reading prices the month: its date picks the tariff in force.
+        reading = Reading(meter=row.meter, value=row.end_value, reading_date=row.end_date)
+        lines += priced_lines(
+            account=account,
+            reading=reading,
+            consumption=row.consumption,
+            period_start=period_start,
+            previous_value=row.start_value,
+            previous_date=row.start_date,
+            tariff_for=tariff_for,
+        )
+    return lines
+
+
 @transaction.atomic
 def form_period_invoice(*, account, period_start, period_end, issued_on=None, render_pdf=True, language=None):
     """Form the invoice of ``account`` for the consumption between ``period_start`` and
@@ -319,21 +340,8 @@ def form_period_invoice(*, account, period_start, period_end, issued_on=None, re
         return existing
     tenant = account.tenant
     language = language or recipient_language(account)
-    lines = []
     with translation.override(language):
-        for row in consumption_by_meter(account, period_start, period_end):
-            if row.end_value is None:
-                continue
-            # The period's last reading prices the month: its date picks the tariff in force.
-            reading = Reading(meter=row.meter, value=row.end_value, reading_date=row.end_date)
-            lines += priced_lines(
-                account=account,
-                reading=reading,
-                consumption=row.consumption,
-                period_start=period_start,
-                previous_value=row.start_value,
-                previous_date=row.start_date,
-            )
+        lines = period_lines(account, consumption_by_meter(account, period_start, period_end), period_start)
     if not lines:
         return None
     issued_on = issued_on or tenant.today()

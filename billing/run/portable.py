@@ -2,7 +2,7 @@
 
 Used on SQLite (the embedded default and ``make test``) and as the reference of the PostgreSQL
 path: the consumption of all the chunk's meters is one query, the tariffs are loaded once, each
-account's lines are priced by ``billing.invoicing.priced_lines`` (so they are the lines
+account's lines are priced by ``billing.invoicing.period_lines`` (so they are the lines
 ``form_period_invoice`` would form) and the invoices and lines are inserted in bulk, numbered
 from one block of the tenant's sequence.
 """
@@ -14,13 +14,13 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from accounts.models import OrganizationMembership
-from billing.invoicing import priced_lines
+from billing.invoicing import period_lines
 from billing.models import Invoice, InvoiceLine, Tariff
 from billing.numbering import invoice_number, payment_reference, period_due_date, reserve_invoice_sequences
 from billing.run.selection import billable_accounts
 from billing.selectors_cabinet import meter_consumption_rows
 from billing.services import ZERO
-from meters.models import Meter, Reading
+from meters.models import Meter
 from portal.dates import month_end
 
 
@@ -80,22 +80,13 @@ def write_chunk(chunk):
     planned = []
     for account in accounts:
         account.tenant = tenant
-        lines = []
         with translation.override(account.language):
-            for row in rows_by_account[account.pk]:
-                if row.end_value is None:
-                    continue
-                # As form_period_invoice: the period's last reading prices the month.
-                reading = Reading(meter=row.meter, value=row.end_value, reading_date=row.end_date)
-                lines += priced_lines(
-                    account=account,
-                    reading=reading,
-                    consumption=row.consumption,
-                    period_start=period_start,
-                    previous_value=row.start_value,
-                    previous_date=row.start_date,
-                    tariff_for=lambda service, on, account=account: book.tariff_for(account, service, on),
-                )
+            lines = period_lines(
+                account,
+                rows_by_account[account.pk],
+                period_start,
+                tariff_for=lambda service, on, account=account: book.tariff_for(account, service, on),
+            )
         if lines:
             planned.append((account, lines))
     if not planned:
