@@ -2,10 +2,12 @@
 running stage's clock on the tenant calendar."""
 
 from django.contrib import admin
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications import clocks, kinds
+from portal.admin_site import staff_scope
+from portal.models import Tenant
 
 
 def stage_filter(kind_code):
@@ -36,11 +38,20 @@ class ClockFilter(admin.SimpleListFilter):
         return [("due_today", _("Due today")), ("overdue", _("Overdue"))]
 
     def queryset(self, request, queryset):
-        # One date for the whole queue: staff may see several tenants, which share a time zone
-        # in practice (a day's difference at midnight only moves a row between the filters).
-        today = timezone.localdate()
         if self.value() == "due_today":
-            return queryset.filter(clocks.due_today_filter(today))
+            return queryset.filter(_on_each_tenants_today(request, clocks.due_today_filter))
         if self.value() == "overdue":
-            return queryset.filter(clocks.overdue_filter(today))
+            return queryset.filter(_on_each_tenants_today(request, clocks.overdue_filter))
         return queryset
+
+
+def _on_each_tenants_today(request, condition):
+    """``condition(today)`` with each tenant's own today (its time zone, as every deadline is
+    counted), for the tenants the staff user sees (all of them for a superuser)."""
+    tenants = Tenant.objects.all()
+    if not request.user.is_superuser:
+        tenants = tenants.filter(pk__in=list(staff_scope(request)))
+    combined = Q(pk__in=[])
+    for tenant in tenants:
+        combined |= Q(tenant_id=tenant.pk) & condition(tenant.today())
+    return combined

@@ -148,8 +148,16 @@ def test_the_overdue_and_due_today_filters(application, freeze_today, rf):
     assert not queryset.filter(clocks.overdue_filter(datetime.date(2026, 4, 2))).exists()
     assert queryset.filter(clocks.due_today_filter(datetime.date(2026, 4, 2))).exists()
     assert queryset.filter(clocks.overdue_filter(datetime.date(2026, 4, 3))).exists()
-    clock_filter = ClockFilter(rf.get("/"), {"clock": "overdue"}, Application, None)
-    assert list(clock_filter.lookups(None, None))
+    # The admin's filter counts with each tenant's own today (frozen here, as Tenant.today is).
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    freeze_today(datetime.date(2026, 4, 3))
+    overdue = ClockFilter(request, {"clock": ["overdue"]}, Application, None)
+    assert list(overdue.queryset(request, Application.objects.all())) == [application]
+    freeze_today(datetime.date(2026, 4, 2))
+    due_today = ClockFilter(request, {"clock": ["due_today"]}, Application, None)
+    assert list(due_today.queryset(request, Application.objects.all())) == [application]
+    assert not overdue.queryset(request, Application.objects.all()).exists()
 
 
 def test_the_applicant_sees_the_stages_on_his_application_page(application, client, freeze_today):
