@@ -28,7 +28,7 @@ from portal import pdf
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "billing/invoice_batch.css"
-TEMPLATE = "billing/invoice_pdf.html"
+TEMPLATE = "billing/invoice_batch.html"
 
 
 class InvoiceRenderer:

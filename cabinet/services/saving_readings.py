@@ -60,7 +60,7 @@ def _locked_rows(*, tenant, contract, period, today, entries):
     ids = [entry.meter_id for entry in entries]
     locked = Meter.objects.select_for_update(of=("self",)).filter(pk__in=ids, service_point__contract=contract)
     list(locked.order_by("pk").values_list("pk"))
-    rows = meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=ids)
+    rows = meter_rows(tenant=tenant, contract=contract, period=period, today=today, meter_ids=ids, brief=True)
     _check_meters(rows, entries)
     return {row.meter.pk: row for row in rows}
 
@@ -183,7 +183,10 @@ class Booking:
             [
                 Reading(
                     tenant=self.tenant,
-                    meter=row.meter,
+                    meter_id=row.meter.pk,
+                    # The meters were locked on this contract's connection points (_locked_rows):
+                    # no lookup of their contract per reading.
+                    contract_id=self.contract.pk,
                     value=entry.value,
                     reading_date=entry.reading_date,
                     source=Reading.Source.LEGAL_ENTITY,

@@ -221,8 +221,10 @@ def upload(request, contract):
                 "period": f"{reporting.period:%Y-%m}",
                 "rows": [[row.meter_id, str(row.value), row.reading_date.isoformat()] for row in valid],
             }
+            shown = preview_rows(checked)
             preview = {
-                "rows": checked,
+                "rows": shown,
+                "not_shown": len(checked) - len(shown),
                 "token": token,
                 "to_send": len(to_send),
                 "invalid": sum(bool(row.error) for row in checked),
@@ -239,6 +241,24 @@ def upload(request, contract):
             "window_open": reporting.window.contains(reporting.today),
         },
     )
+
+
+# Rows without remarks (new readings, unchanged ones) shown in the preview before a count of the
+# rest: drawing 10,000 table rows was ~65 % of checking a 10,000-row file (issue #12, goal 4).
+ROUTINE_ROWS_SHOWN = 50
+
+
+def preview_rows(checked):
+    """The rows the preview draws, in file order: every row that needs attention (an error, a
+    correction of an accepted reading) and the first ROUTINE_ROWS_SHOWN of the others."""
+    shown, routine = [], 0
+    for row in checked:
+        if row.error or row.change == CORRECTION:
+            shown.append(row)
+        elif routine < ROUTINE_ROWS_SHOWN:
+            shown.append(row)
+            routine += 1
+    return shown
 
 
 def _date(text):

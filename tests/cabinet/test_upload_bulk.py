@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cabinet import imports
 from cabinet.services.period_readings import CHUNK_SIZE
+from cabinet.views.readings import ROUTINE_ROWS_SHOWN
 from meters.models import Reading
 from tests.cabinet.bulk_support import csv_file, many_meters, whole_statements  # noqa: F401 (fixture)
 from tests.cabinet.factories import linked_contract
@@ -98,3 +99,20 @@ def test_a_file_over_the_row_limit_is_refused_with_the_limit(cabinet, tenant, us
         {"action": "check", "period": "2026-10", "file": SimpleUploadedFile("r.csv", content)},
     )
     assert f"The file has more than {imports.MAX_ROWS} rows." in response.content.decode()
+
+
+def test_the_preview_lists_every_row_that_needs_attention_and_counts_the_others(cabinet, tenant, user):
+    contract = linked_contract(tenant, user, readings_deadline_day=8)
+    meters = many_meters(contract, 300)
+    content = csv_file(meters) + b"NO-SUCH-METER;;;;5;06.10.2026\n" + f"{meters[299].serial_number};;;;1;\n".encode()
+    page = cabinet.post(
+        url(tenant, "upload", contract),
+        {"action": "check", "period": "2026-10", "file": SimpleUploadedFile("r.csv", content)},
+    ).content.decode()
+
+    preview = re.search(r'<section[^>]*id="preview".*?</section>', page, re.S).group(0)
+    assert preview.count('class="row-ok"') == ROUTINE_ROWS_SHOWN  # the first 50 new readings
+    assert preview.count('class="row-error"') == 2  # the unknown meter and the repeated one, in full
+    assert "NO-SUCH-METER" in preview and "This meter appears more than once in the file." in preview
+    assert "(new or unchanged readings): 250." in preview  # 300 valid rows, 50 of them listed
+    assert "Send 300 readings" in preview
