@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_no_links
+from portal.uploads import clean_upload
+
 
 class StatusCheckForm(forms.Form):
     number = forms.CharField(
@@ -38,3 +41,26 @@ class ReplyForm(forms.Form):
         max_length=5000,
         help_text=_("Added to the request's history in the cabinet and sent to the applicant by e-mail."),
     )
+
+
+class AnswerForm(forms.Form):
+    """The applicant's answer to the utility's question (the application waits for him)."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        validators=[validate_no_links],
+    )
+    document = forms.FileField(
+        label=_("Document (optional)"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, HEIC) or a PDF, up to 10 MB."),
+    )
+
+    def clean_document(self):
+        uploaded = self.cleaned_data.get("document")
+        if not uploaded:
+            return None
+        # Checked and re-encoded before it is stored, under a server-made name.
+        return clean_upload(uploaded), uploaded.name

@@ -18,6 +18,7 @@ from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationKind,
+    Attachment,
     NumberSequence,
     Status,
 )
@@ -270,6 +271,29 @@ def add_comment(*, application, actor, note, public):
     return ApplicationEvent.objects.create(
         application=application, actor=actor, kind=ApplicationEvent.Kind.COMMENT, note=note, public=public
     )
+
+
+def can_answer(application, user):
+    return application.applicant_id == user.pk and application.status == Status.WAITING_FOR_APPLICANT
+
+
+def answer(*, application, actor, note, document=None):
+    """The applicant answers the utility's question: his answer (and a document, already checked
+    and re-encoded: ``(content, original name)``) goes on the timeline and the application returns
+    to review, which restarts its stage clock later by the days spent waiting."""
+    if application.applicant_id != actor.pk:
+        raise ValidationError(_("Only the applicant can answer."), code="not_applicant")
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.status != Status.WAITING_FOR_APPLICANT:
+            raise ValidationError(_("This application is not waiting for an answer."), code="not_waiting")
+        add_comment(application=locked, actor=actor, note=note, public=True)
+        if document is not None:
+            content, original_name = document
+            attachment = Attachment(application=locked, original_name=original_name[:200], uploaded_by=actor)
+            attachment.file.save(content.name, content, save=False)
+            attachment.save()
+        return transition(application=application, to_status=Status.IN_REVIEW, actor=actor, notify=False)
 
 
 def can_withdraw(application, user):

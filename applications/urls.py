@@ -9,4 +9,5 @@ urlpatterns = [
     path("status/", views.status_check, name="status_check"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:number>/answer/", views.answer, name="answer"),
 ]

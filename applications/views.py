@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import clocks, kinds, selectors, services
-from applications.forms import StatusCheckForm
+from applications.forms import AnswerForm, StatusCheckForm
 from portal import ratelimit
 from portal.clients import client_ip
 from portal.decorators import tenant_required
@@ -28,16 +28,47 @@ def my_list(request):
 @tenant_required()
 def detail(request, number):
     application = selectors.application_for_user_or_404(request.tenant, request.user, number)
-    # Each kind may show its own details (readings lines, the invoice), as its app registered them.
-    kind_template = kinds.detail_template(application.kind.code)
-    context = {
+    return render(request, "applications/detail.html", _detail_context(request, application))
+
+
+def _detail_context(request, application, answer_form=None):
+    can_answer = services.can_answer(application, request.user)
+    return {
         "application": application,
         "timeline": selectors.public_timeline(application),
         "stages": clocks.timeline(application),
         "can_withdraw": services.can_withdraw(application, request.user),
-        "kind_template": kind_template,
+        "answer_form": (answer_form or AnswerForm()) if can_answer else None,
+        # Each kind may show its own details (readings lines, the invoice), as its app registered them.
+        "kind_template": kinds.detail_template(application.kind.code),
     }
-    return render(request, "applications/detail.html", context)
+
+
+@require_POST
+@login_required
+@tenant_required()
+def answer(request, number):
+    """The applicant answers the question the utility asked (the application waits for him)."""
+    application = selectors.application_for_user_or_404(request.tenant, request.user, number)
+    if not services.can_answer(application, request.user):
+        # A second post of the same answer lands here: the first already put it back in review.
+        messages.info(request, _("This application is not waiting for an answer."))
+        return redirect("applications:detail", number=application.number)
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.answer(
+                application=application,
+                actor=request.user,
+                note=form.cleaned_data["answer"],
+                document=form.cleaned_data["document"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your answer is sent; the application is back in review."))
+        return redirect("applications:detail", number=application.number)
+    return render(request, "applications/detail.html", _detail_context(request, application, answer_form=form))
 
 
 @require_http_methods(["GET", "POST"])

@@ -210,3 +210,11 @@ def identity_provider_pages(world):
             Probe(world.owner, world.tenant_b, {"slug": provider.slug}),
         ],
     )
+
+
+@covers("applications:answer")
+def application_answer(world):
+    cases = owned(world, {"number": world.application.number})
+    cases.method = "post"
+    cases.data = {"answer": "The plan is attached."}
+    return cases
