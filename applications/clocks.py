@@ -91,18 +91,19 @@ def stop(application, *, on=None):
     StageClock.objects.filter(application=application, finished_on__isnull=True).update(finished_on=on)
 
 
-def overdue_filter(today):
-    """Applications with a stage past its legal date and still running on ``today``: for the
-    queue's "overdue" filter and the beat task that tells the branch."""
+def overdue_filter(today, application_ref="pk"):
+    """Rows with a stage past its legal date and still running on ``today``: for the queue's
+    "overdue" filter and the beat task that tells the branch. ``application_ref`` leads from the
+    filtered model to its application ("pk" for applications, "application" for a case)."""
     late = StageClock.objects.filter(
-        application=OuterRef("pk"), finished_on__isnull=True, paused_since__isnull=True, due_on__lt=today
+        application=OuterRef(application_ref), finished_on__isnull=True, paused_since__isnull=True, due_on__lt=today
     )
     return Q(Exists(late))
 
 
-def due_today_filter(today):
+def due_today_filter(today, application_ref="pk"):
     running = StageClock.objects.filter(
-        application=OuterRef("pk"), finished_on__isnull=True, paused_since__isnull=True, due_on=today
+        application=OuterRef(application_ref), finished_on__isnull=True, paused_since__isnull=True, due_on=today
     )
     return Q(Exists(running))
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from applications import clocks
-from applications.admin_filters import ClockFilter, stage_filter
+from applications.admin_filters import clock_filter, stage_filter
 from meters.models import Meter, SubscriberAccount
 from portal.admin_site import TenantScopedAdmin
 from removals import admin_forms, services
@@ -153,7 +153,13 @@ class AppointmentInline(admin.TabularInline):
 class MeterRemovalAdmin(TenantScopedAdmin):
     branch_path = "application__branch"
     list_display = ["number", "account", "meter", "reason", "stage", "branch", "due_on", "late"]
-    list_filter = [stage_filter(METER_REMOVAL), ClockFilter, "application__branch", "reason", "channel"]
+    list_filter = [
+        stage_filter(METER_REMOVAL, application_path="application"),
+        clock_filter("application"),
+        "application__branch",
+        "reason",
+        "channel",
+    ]
     list_select_related = ["application", "application__kind", "application__branch", "application__account", "meter"]
     search_fields = ["application__number", "application__account__code", "meter__serial_number"]
     inlines = [ActInline, AppointmentInline]
