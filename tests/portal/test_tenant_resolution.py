@@ -72,3 +72,21 @@ def test_other_processes_reload_after_the_ttl(client, tenant, monkeypatch):
     assert client.get("/azersu/healthz/").status_code == 200
     monkeypatch.setattr(tenant_cache, "TTL_SECONDS", -1)
     assert client.get("/azersu/healthz/").status_code == 404
+
+
+def test_a_tenant_created_by_another_process_is_found_at_once(client, tenant, monkeypatch):
+    from portal import tenant_cache
+    from tests.portal.factories import TenantFactory
+
+    assert client.get("/azersu/healthz/").status_code == 200  # the snapshot is loaded
+    monkeypatch.setattr(tenant_cache, "MISS_RELOAD_SECONDS", -1)
+    monkeypatch.setattr(tenant_cache, "clear", lambda: None)  # as if another process saved it
+    TenantFactory(slug="azerishiq")
+    assert client.get("/azerishiq/healthz/").status_code == 200
+
+
+def test_unknown_addresses_reload_the_tenants_at_most_once_a_second(client, tenant, django_assert_max_num_queries):
+    assert client.get("/azersu/healthz/").status_code == 200
+    with django_assert_max_num_queries(1):
+        for n in range(20):
+            assert client.get(f"/nobody-{n}/healthz/").status_code == 404
