@@ -6,7 +6,7 @@ each process keeps a snapshot of all active tenants (by domain and by slug). It 
 - at once in the process that saves or deletes a tenant (``post_save`` / ``post_delete``, and again
   when that transaction commits, so a request in between cannot keep the old row);
 - in every other process (other gunicorn workers, Celery) after ``TTL_SECONDS``, or at once for a
-  host or slug it does not know yet (a tenant just created elsewhere), at most once a second. A short TTL rather
+  slug it does not know yet (a tenant just created elsewhere), at most once a second. A short TTL rather
   than a version key in the shared cache: a version check would cost a cache round trip on every
   request, which is the cost this module removes, while a renamed domain or a deactivated tenant
   showing for a few more seconds in another worker is harmless (one reload a process per TTL).
@@ -22,8 +22,9 @@ from django.dispatch import receiver
 from portal.models import Tenant
 
 TTL_SECONDS = 10
-# A tenant created in another process is found at once: an unknown host or slug reloads the
-# snapshot, at most once a second per process (so random addresses cannot cost a query each).
+# A tenant created in another process is found at once under its slug: an unknown slug reloads the
+# snapshot, at most once a second per process (so random addresses cannot cost a query each). Hosts
+# are not: the shared portal's own host is never a tenant's, and would reload every second.
 MISS_RELOAD_SECONDS = 1
 
 _snapshot = None  # (loaded at, {domain: tenant}, {slug: tenant})
@@ -52,20 +53,16 @@ def _fresh(tenant):
     return copy.copy(tenant) if tenant is not None else None
 
 
-def _lookup(index, key):
-    snapshot = _current()
-    found = snapshot[index].get(key)
-    if found is None and time.monotonic() - snapshot[0] > MISS_RELOAD_SECONDS:
-        found = _load()[index].get(key)
-    return _fresh(found)
-
-
 def by_domain(host):
-    return _lookup(1, host)
+    return _fresh(_current()[1].get(host))
 
 
 def by_slug(slug):
-    return _lookup(2, slug)
+    snapshot = _current()
+    found = snapshot[2].get(slug)
+    if found is None and time.monotonic() - snapshot[0] > MISS_RELOAD_SECONDS:
+        found = _load()[2].get(slug)
+    return _fresh(found)
 
 
 def clear():
