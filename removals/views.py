@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import clocks
+from meters.holders import holds_account
 from portal.access import require_download
 from portal.decorators import tenant_required
 from portal.files import filename_part, private_file_response
@@ -66,7 +67,7 @@ def act_pdf(request, number, pk):
     if act is None:
         raise Http404
     application = act.removal.application
-    owned = application.account.users.filter(pk=request.user.pk).exists()
+    owned = holds_account(request.user, application.account_id)
     require_download(request, tenant=act.tenant, branch=application.branch_id, owned=owned)
     if not act.pdf:
         render_act(act.pk)
