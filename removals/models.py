@@ -217,6 +217,30 @@ class MeterRemoval(TenantOwned):
     def seals_list(self):
         return seal_set(self.removal_seals)
 
+    def difference_at_intake(self, *, reading, seals):
+        """§2.2: what the lab found that differs from the removal record, in the active language
+        (empty when nothing does)."""
+        differences = []
+        if self.removal_reading is not None and reading != self.removal_reading:
+            differences.append(
+                _("reading %(intake)s instead of %(removal)s") % {"intake": reading, "removal": self.removal_reading}
+            )
+        found, listed = seal_set(seals or ""), seal_set(self.removal_seals)
+        missing, extra = sorted(listed - found), sorted(found - listed)
+        if missing:
+            differences.append(_("seals missing: %(seals)s") % {"seals": ", ".join(missing)})
+        if extra:
+            differences.append(_("seals not on the removal list: %(seals)s") % {"seals": ", ".join(extra)})
+        return "; ".join(differences)
+
+    @property
+    def intake_difference(self):
+        """The recorded difference in the reader's language (``intake_mismatch`` keeps it as it was
+        recorded, in the applicant's language, for the §2.2 record)."""
+        if not self.intake_mismatch or self.intake_on is None:
+            return ""
+        return self.difference_at_intake(reading=self.intake_reading, seals=self.intake_seals)
+
 
 def seal_set(text):
     """Seal numbers as typed (commas, spaces or new lines between them), compared without case."""

@@ -316,19 +316,7 @@ def record_delivery(*, removal, actor, delivered_on):
 
 def compare_at_intake(removal, *, reading, seals):
     """§2.2: what differs from the removal record (empty when nothing does), in the active language."""
-    differences = []
-    if removal.removal_reading is not None and reading != removal.removal_reading:
-        differences.append(
-            _("reading %(intake)s instead of %(removal)s") % {"intake": reading, "removal": removal.removal_reading}
-        )
-    found, listed = seal_set(seals), seal_set(removal.removal_seals)
-    if found != listed:
-        missing, extra = sorted(listed - found), sorted(found - listed)
-        if missing:
-            differences.append(_("seals missing: %(seals)s") % {"seals": ", ".join(missing)})
-        if extra:
-            differences.append(_("seals not on the removal list: %(seals)s") % {"seals": ", ".join(extra)})
-    return "; ".join(differences)
+    return removal.difference_at_intake(reading=reading, seals=seals)
 
 
 def record_intake(*, removal, actor, intake_on, reading, seals):
